@@ -1,2 +1,57 @@
 //! starling-metrics: latency histograms, per-worker metric shards, their
 //! merge, and the serialisable run `Summary` every renderer reads. No I/O.
+//!
+//! Each worker thread owns a [`Shard`] and records into it without locks;
+//! about once a second the collector [`Shard::take`]s a [`Snapshot`] from
+//! every shard and hands the round to [`Aggregate::absorb`], which keeps
+//! the run's totals and a per-round time series. At the end,
+//! [`Aggregate::summary`] produces the [`Summary`]; [`Summary::merge`]
+//! joins the summaries of several processes exactly.
+//!
+//! Metric keys are the dense indices of the [`Catalog`] the engine builds
+//! from its Plan. Latencies are HDR histograms in microseconds, 1 µs to
+//! 1 h, 3 significant digits (see `histogram.rs` for their memory).
+//!
+//! # Layout
+//! - `catalog.rs`: the keys and their names ([`Catalog`]).
+//! - `record.rs`, `failure.rs`: what the engine reports ([`RequestRecord`],
+//!   [`FailureCategory`], [`FailureExample`], [`JourneyOutcome`]).
+//! - `histogram.rs`: lazily created, auto-resizing HDR histograms, the
+//!   measured/corrected pair, serialisation.
+//! - `tally/`: the counters of one key (request, journey, section), shared
+//!   by shards, snapshots and the aggregate.
+//! - `shard.rs`: [`Shard`] and [`Snapshot`].
+//! - `aggregate.rs`, `progress.rs`: [`Aggregate`] and [`Progress`].
+//! - `summary.rs`: the [`Summary`] data; `summarize.rs` builds it;
+//!   `merge.rs` merges several.
+//! - `error.rs`: [`DecodeError`].
+
+mod aggregate;
+mod catalog;
+mod error;
+mod failure;
+mod histogram;
+mod merge;
+mod progress;
+mod record;
+mod shard;
+mod summarize;
+mod summary;
+mod tally;
+
+pub use aggregate::Aggregate;
+pub use catalog::{Catalog, JourneyMeta, RequestMeta, SectionKind, SectionMeta};
+pub use error::DecodeError;
+pub use failure::{
+    EXAMPLE_BODY_MAX, EXAMPLE_TEXT_MAX, EXAMPLES_PER_CATEGORY, FailureCategory, FailureExample,
+    JourneyOutcome,
+};
+pub use histogram::MAX_MICROS;
+pub use progress::Progress;
+pub use record::RequestRecord;
+pub use shard::{Shard, Snapshot};
+pub use summarize::RunMeta;
+pub use summary::{
+    ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, RequestSummary, RunInfo,
+    SectionSummary, ServiceSummary, StepFailure, Summary, TimePoint, Totals, VERSION,
+};

@@ -1,2 +1,21 @@
-//! starling-report: renderers of a run `Summary`: the terminal tables and
-//! the JSON results file.
+//! starling-report: renderers of a run `Summary`: the terminal tables,
+//! the JSON results file and the live progress line. They read only the
+//! `Summary` (and `Progress`), never the engine.
+//!
+//! # Layout
+//! - `terminal/`: [`render_terminal`], one file per table group (header,
+//!   journeys and funnels, requests and services, sections, failures, the
+//!   open model's corrected latencies).
+//! - `json.rs`: [`write_json`].
+//! - `progress.rs`: [`render_progress`].
+//! - `format.rs`: human-friendly durations, counts, rates and bars.
+
+mod format;
+mod json;
+mod progress;
+mod terminal;
+
+pub use format::{count, duration_us, percent, rate};
+pub use json::write_json;
+pub use progress::render_progress;
+pub use terminal::{TerminalOptions, render_terminal};

@@ -1,0 +1,134 @@
+//! The collector's side: merges one round of shard snapshots at a time
+//! into the run's totals and appends a time-series point.
+
+use std::time::Duration;
+
+use crate::histogram::{LatencyPair, micros};
+use crate::progress::Progress;
+use crate::summarize::{RunMeta, build};
+use crate::summary::{Summary, TimePoint, per_second};
+use crate::tally::Tallies;
+use crate::{Catalog, Snapshot};
+
+/// How far back `Progress::rps` looks, so the live line does not jitter
+/// with every collection round.
+const RECENT: Duration = Duration::from_secs(5);
+
+/// The whole run so far. Memory is bounded by the catalog (histograms per
+/// key) plus one small time-series point per round.
+#[derive(Debug)]
+pub struct Aggregate {
+    catalog: Catalog,
+    total: Tallies,
+    /// The latest round's request latencies, reused round after round.
+    interval: LatencyPair,
+    timeseries: Vec<TimePoint>,
+    elapsed: Duration,
+    active_users: u64,
+    peak_users: u64,
+}
+
+impl Aggregate {
+    pub fn new(catalog: Catalog) -> Aggregate {
+        Aggregate {
+            total: Tallies::new(&catalog),
+            catalog,
+            interval: LatencyPair::default(),
+            timeseries: Vec::new(),
+            elapsed: Duration::ZERO,
+            active_users: 0,
+            peak_users: 0,
+        }
+    }
+
+    /// Merges one collection round (one snapshot per shard) taken at
+    /// `elapsed` since the run started, with the number of active users
+    /// then, and appends one time-series point for the interval since the
+    /// previous round.
+    pub fn absorb(&mut self, elapsed: Duration, active_users: u64, snapshots: Vec<Snapshot>) {
+        self.interval.reset();
+        let (mut requests, mut failures) = (0, 0);
+        for snapshot in &snapshots {
+            self.total.add(&snapshot.tallies);
+            for request in &snapshot.tallies.requests {
+                requests += request.count;
+                failures += request.failures.total();
+                self.interval.add(&request.total);
+            }
+        }
+        let interval_ms = micros(elapsed.saturating_sub(self.elapsed)) / 1000;
+        let measured = self.interval.measured.latency();
+        self.timeseries.push(TimePoint {
+            elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            active_users,
+            requests,
+            failures,
+            rps: per_second(requests, interval_ms),
+            failures_per_s: per_second(failures, interval_ms),
+            p50_us: measured.p50_us,
+            p95_us: measured.p95_us,
+            p99_us: measured.p99_us,
+            p99_corrected_us: self.interval.corrected().latency().p99_us,
+        });
+        self.elapsed = self.elapsed.max(elapsed);
+        self.active_users = active_users;
+        self.peak_users = self.peak_users.max(active_users);
+    }
+
+    /// The results so far (callable during the run, e.g. for a web UI).
+    pub fn summary(&self, meta: RunMeta) -> Summary {
+        build(
+            &self.catalog,
+            &self.total,
+            &meta,
+            self.peak_users,
+            self.timeseries.clone(),
+        )
+    }
+
+    /// Bytes held by the run's histograms (the interval one included).
+    pub fn histogram_bytes(&self) -> usize {
+        self.total.histogram_bytes() + self.interval.counter_bytes()
+    }
+
+    /// Figures for the live progress line.
+    pub fn progress(&self) -> Progress {
+        let (requests, failures) = self
+            .total
+            .requests
+            .iter()
+            .fold((0, 0), |(r, f), t| (r + t.count, f + t.failures.total()));
+        Progress {
+            elapsed: self.elapsed,
+            planned: None,
+            active_users: self.active_users,
+            requests,
+            failures,
+            rps: self.recent_rps(),
+            p95: self
+                .timeseries
+                .last()
+                .map_or(Duration::ZERO, |p| Duration::from_micros(p.p95_us)),
+        }
+    }
+
+    /// Requests per second over the last few seconds of rounds.
+    fn recent_rps(&self) -> f64 {
+        let now = u64::try_from(self.elapsed.as_millis()).unwrap_or(u64::MAX);
+        let since = now.saturating_sub(u64::try_from(RECENT.as_millis()).unwrap_or(0));
+        let mut start = now;
+        let mut requests = 0;
+        for (i, point) in self.timeseries.iter().enumerate().rev() {
+            if point.elapsed_ms <= since && i + 1 < self.timeseries.len() {
+                break;
+            }
+            requests += point.requests;
+            start = if i == 0 {
+                0
+            } else {
+                self.timeseries[i - 1].elapsed_ms
+            };
+        }
+        per_second(requests, now.saturating_sub(start))
+    }
+}

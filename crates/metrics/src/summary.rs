@@ -1,0 +1,213 @@
+//! The results of a run as plain serde data: what every renderer reads and
+//! what `--out` writes. Every metric sits under a stable key (journey,
+//! request, service or section name) so thresholds can find it; all
+//! latencies are integer microseconds, rates are per second.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::{FailureCategory, FailureExample, SectionKind};
+
+/// The `format` field of a results file.
+pub const FORMAT: &str = "starling-results";
+/// The current results `version`.
+pub const VERSION: u32 = 1;
+
+/// A whole run. Maps keep the scenario's order (journeys and requests as
+/// declared; services as first used) and serialise as JSON objects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Always `"starling-results"`.
+    pub format: String,
+    /// Always 1 for this layout.
+    pub version: u32,
+    pub run: RunInfo,
+    pub totals: Totals,
+    pub journeys: IndexMap<String, JourneySummary>,
+    pub requests: IndexMap<String, RequestSummary>,
+    /// Derived from the requests: the load each service received.
+    pub services: IndexMap<String, ServiceSummary>,
+    /// Groups and polls.
+    pub sections: IndexMap<String, SectionSummary>,
+    /// One point per collection round (about one a second).
+    pub timeseries: Vec<TimePoint>,
+}
+
+/// What was run, and how.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub scenario: String,
+    pub started_at_unix_ms: u64,
+    pub duration_ms: u64,
+    pub workers: usize,
+    /// `"closed"` or `"open"`.
+    pub model: String,
+    pub seed: Option<u64>,
+    /// Stopped by Ctrl-C or SIGTERM before its planned end.
+    pub stopped_early: bool,
+    /// Most active virtual users seen at any collection round.
+    pub peak_users: u64,
+}
+
+/// The whole run, over every request and journey.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    pub requests: u64,
+    pub failures: u64,
+    /// failures / requests, 0 to 1.
+    pub failure_ratio: f64,
+    pub rps: f64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub status_codes: BTreeMap<u16, u64>,
+    pub failure_categories: BTreeMap<FailureCategory, u64>,
+    /// Total time of every request.
+    pub latency: Latency,
+    /// The same, measured from the intended start (open model).
+    pub latency_corrected: Latency,
+    pub journeys_started: u64,
+    pub journeys_succeeded: u64,
+    pub journeys_failed: u64,
+    /// Open model: arrivals that found no free virtual user.
+    pub dropped_arrivals: u64,
+}
+
+/// Distribution of one latency, in microseconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Latency {
+    pub count: u64,
+    pub min_us: u64,
+    pub mean_us: u64,
+    pub p50_us: u64,
+    pub p90_us: u64,
+    pub p95_us: u64,
+    pub p99_us: u64,
+    pub max_us: u64,
+    /// The histogram itself: HdrHistogram V2 + deflate, base64. Empty
+    /// when nothing was recorded. Merging these is exact.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hdr: String,
+}
+
+/// One request metric.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub method: String,
+    pub service: String,
+    pub count: u64,
+    pub failures: u64,
+    pub failure_ratio: f64,
+    pub rps: f64,
+    pub failure_categories: BTreeMap<FailureCategory, u64>,
+    pub status_codes: BTreeMap<u16, u64>,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    /// New connections only.
+    pub connect: Latency,
+    pub ttfb: Latency,
+    pub total: Latency,
+    /// total + schedule lag: equal to `total` in the closed model.
+    pub total_corrected: Latency,
+    pub examples: Vec<ExampleSummary>,
+}
+
+/// A sampled failure with its category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExampleSummary {
+    pub category: FailureCategory,
+    #[serde(flatten)]
+    pub example: FailureExample,
+}
+
+/// One journey.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct JourneySummary {
+    pub user_type: String,
+    pub started: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    /// succeeded / (succeeded + failed), 0 to 1; 0 when none finished.
+    pub success_ratio: f64,
+    /// End to end, over finished iterations (successful and failed).
+    pub duration: Latency,
+    pub duration_corrected: Latency,
+    /// One entry per top-level step, in order.
+    pub funnel: Vec<FunnelStep>,
+    /// Failures by step and category, most frequent first.
+    pub failures: Vec<StepFailure>,
+    pub examples: Vec<ExampleSummary>,
+}
+
+/// How many iterations reached and passed one top-level step.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunnelStep {
+    pub label: String,
+    pub reached: u64,
+    pub passed: u64,
+}
+
+/// Journey failures at one step in one category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepFailure {
+    /// Index of the top-level step.
+    pub step: usize,
+    pub label: String,
+    pub category: FailureCategory,
+    pub count: u64,
+}
+
+/// The load one service received: the sum of its requests.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSummary {
+    pub requests: u64,
+    pub failures: u64,
+    pub failure_ratio: f64,
+    pub rps: f64,
+    pub latency: Latency,
+    pub latency_corrected: Latency,
+}
+
+/// One group or poll.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectionSummary {
+    pub kind: SectionKind,
+    /// Name of the journey it belongs to.
+    pub journey: Option<String>,
+    pub count: u64,
+    pub failures: u64,
+    pub duration: Latency,
+}
+
+/// One collection round: rates and percentiles of that interval only.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimePoint {
+    /// Since the run started.
+    pub elapsed_ms: u64,
+    pub active_users: u64,
+    pub requests: u64,
+    pub failures: u64,
+    pub rps: f64,
+    pub failures_per_s: f64,
+    pub p50_us: u64,
+    pub p95_us: u64,
+    pub p99_us: u64,
+    pub p99_corrected_us: u64,
+}
+
+pub(crate) fn ratio(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+pub(crate) fn per_second(count: u64, millis: u64) -> f64 {
+    if millis == 0 {
+        0.0
+    } else {
+        count as f64 * 1000.0 / millis as f64
+    }
+}

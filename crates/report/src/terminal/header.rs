@@ -1,0 +1,46 @@
+//! The first lines: what ran, and its totals.
+
+use std::io::{self, Write};
+
+use starling_metrics::Summary;
+
+use super::Style;
+use crate::format::{bytes, count, percent, rate};
+use crate::progress::run_clock;
+
+pub(super) fn render(summary: &Summary, out: &mut impl Write, style: &Style<'_>) -> io::Result<()> {
+    let run = &summary.run;
+    let mut line = format!(
+        "starling · {} · {} · {} users (peak) · {} model · {} workers",
+        run.scenario,
+        run_clock(summary),
+        count(run.peak_users),
+        run.model,
+        run.workers,
+    );
+    if let Some(seed) = run.seed {
+        line.push_str(&format!(" · seed {seed}"));
+    }
+    if run.stopped_early {
+        line.push_str(" · stopped early");
+    }
+    if style.opts.color {
+        writeln!(out, "\x1b[1m{line}\x1b[0m")?;
+    } else {
+        writeln!(out, "{line}")?;
+    }
+    let t = &summary.totals;
+    writeln!(
+        out,
+        "{} requests · {} req/s · {} failed ({}) · {} journeys ({} ok, {} failed) · {} sent · {} received",
+        count(t.requests),
+        rate(t.rps),
+        count(t.failures),
+        percent(t.failure_ratio),
+        count(t.journeys_started),
+        count(t.journeys_succeeded),
+        count(t.journeys_failed),
+        bytes(t.bytes_sent),
+        bytes(t.bytes_received),
+    )
+}
