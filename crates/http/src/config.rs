@@ -1,0 +1,36 @@
+//! How a worker's client is configured.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Settings shared by every session of a [`crate::Client`].
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Bound on resolving + TCP connect + TLS handshake of one connection
+    /// (the request's own timeout bounds it too).
+    pub connect_timeout: Duration,
+    /// Accept any server certificate (self-signed test systems).
+    /// Handshake signatures are still checked.
+    pub accept_invalid_certs: bool,
+    /// Extra PEM root certificates, trusted beside the webpki roots.
+    pub ca_file: Option<PathBuf>,
+    /// How much of each (decoded) body `Response::body` keeps.
+    pub keep_body_bytes: usize,
+    /// Redirects followed before `TooManyRedirects`; 0 returns 3xx as is.
+    pub max_redirects: u8,
+    /// Sent as `User-Agent` unless the request sets its own; empty: none.
+    pub user_agent: String,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            connect_timeout: Duration::from_secs(10),
+            accept_invalid_certs: false,
+            ca_file: None,
+            keep_body_bytes: 1024 * 1024,
+            max_redirects: 10,
+            user_agent: concat!("starling/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}

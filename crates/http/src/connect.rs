@@ -1,0 +1,130 @@
+//! Opening a connection: resolve, TCP connect (each address in turn), then
+//! the TLS handshake for https. Failures come back typed.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio::time::{Instant, timeout};
+use tokio_rustls::TlsConnector;
+
+use crate::error::{ConnectCause, Phase, TransportError};
+use crate::request::Scheme;
+use crate::response::Timings;
+use crate::stream::Stream;
+
+/// Durations of one successful connect.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnectTimes {
+    pub(crate) tcp: Duration,
+    pub(crate) tls: Option<Duration>,
+}
+
+/// `host` may be a name, an IP address, or a bracketed IPv6 address.
+pub(crate) async fn connect(
+    scheme: Scheme,
+    host: &str,
+    port: u16,
+    connect_timeout: Duration,
+    tls: &TlsConnector,
+) -> Result<(Stream, ConnectTimes), TransportError> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let started = Instant::now();
+    let tcp = match timeout(connect_timeout, tcp_connect(bare, port)).await {
+        Ok(result) => result?,
+        Err(_) => return Err(connect_timed_out()),
+    };
+    let tcp_time = started.elapsed();
+    // Requests are written whole; Nagle would only delay them.
+    let _ = tcp.set_nodelay(true);
+    match scheme {
+        Scheme::Http => Ok((
+            Stream::Plain(tcp),
+            ConnectTimes {
+                tcp: tcp_time,
+                tls: None,
+            },
+        )),
+        Scheme::Https => {
+            let name = ServerName::try_from(bare.to_string()).map_err(|e| {
+                TransportError::invalid_request(format!("TLS server name {bare}: {e}"))
+            })?;
+            let tls_started = Instant::now();
+            let left = connect_timeout.saturating_sub(tcp_time);
+            let stream = match timeout(left, tls.connect(name, tcp)).await {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(e)) => {
+                    return Err(TransportError::Tls {
+                        detail: e.to_string(),
+                        timings: Timings::default(),
+                    });
+                }
+                Err(_) => return Err(connect_timed_out()),
+            };
+            Ok((
+                Stream::Tls(Box::new(stream)),
+                ConnectTimes {
+                    tcp: tcp_time,
+                    tls: Some(tls_started.elapsed()),
+                },
+            ))
+        }
+    }
+}
+
+fn connect_timed_out() -> TransportError {
+    TransportError::Timeout {
+        phase: Phase::Connect,
+        timings: Timings::default(),
+    }
+}
+
+async fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, TransportError> {
+    let target = || format!("{host}:{port}");
+    // An IP literal needs no resolver (and no blocking thread).
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return TcpStream::connect(SocketAddr::new(ip, port))
+            .await
+            .map_err(|e| connect_error(target(), &e));
+    }
+    let addrs =
+        tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| TransportError::Connect {
+                target: target(),
+                cause: ConnectCause::Dns,
+                detail: e.to_string(),
+                timings: Timings::default(),
+            })?;
+    let mut last = None;
+    for addr in addrs {
+        match TcpStream::connect(addr).await {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(connect_error(target(), &e)),
+        }
+    }
+    Err(last.unwrap_or_else(|| TransportError::Connect {
+        target: target(),
+        cause: ConnectCause::Dns,
+        detail: "no address found".into(),
+        timings: Timings::default(),
+    }))
+}
+
+fn connect_error(target: String, error: &io::Error) -> TransportError {
+    let cause = match error.kind() {
+        io::ErrorKind::ConnectionRefused => ConnectCause::Refused,
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+            ConnectCause::Unreachable
+        }
+        _ => ConnectCause::Other,
+    };
+    TransportError::Connect {
+        target,
+        cause,
+        detail: error.to_string(),
+        timings: Timings::default(),
+    }
+}

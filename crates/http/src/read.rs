@@ -1,0 +1,484 @@
+//! Reading one HTTP/1.1 response off a stream: the head with `httparse`
+//! (1xx responses skipped), then the body by its framing (none,
+//! Content-Length, chunked, or until close) into a bounded [`BodySink`].
+
+use std::cell::Cell;
+
+use bytes::Bytes;
+use http::header::{CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::time::Instant;
+
+use crate::body::BodySink;
+use crate::chunked::ChunkedDecoder;
+use crate::error::{Phase, TransportError};
+use crate::pool::{BufferPool, MAX_HEAD};
+
+/// Headers parsed per response head; more is a protocol error.
+const MAX_HEADERS: usize = 128;
+
+/// One response as read off the wire.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) body_len: u64,
+    /// The connection may carry another request.
+    pub(crate) reusable: bool,
+}
+
+/// Counters the caller keeps even when reading fails.
+#[derive(Debug, Default)]
+pub(crate) struct Progress {
+    pub(crate) received: u64,
+    pub(crate) first_byte: Option<Instant>,
+}
+
+enum Framing {
+    Empty,
+    Length(u64),
+    Chunked(ChunkedDecoder),
+    Close,
+}
+
+/// Reads one response. `buf` is the lent read buffer (it may grow for a
+/// large head); `phase` is updated so a timeout can say where it struck.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn read_response<R: AsyncRead + Unpin>(
+    io: &mut R,
+    buf: &mut Vec<u8>,
+    pool: &BufferPool,
+    head_request: bool,
+    keep: usize,
+    phase: &Cell<Phase>,
+    progress: &mut Progress,
+) -> Result<RawResponse, TransportError> {
+    let mut start = 0;
+    let mut end = 0;
+    let (status, headers, mut reusable) = loop {
+        if end > start {
+            let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut parsed = httparse::Response::new(&mut slots);
+            match parsed.parse(&buf[start..end]) {
+                Ok(httparse::Status::Complete(n)) => {
+                    let status = parsed.code.unwrap_or(0);
+                    let http10 = parsed.version == Some(0);
+                    if (100..200).contains(&status) {
+                        if status == 101 {
+                            return Err(TransportError::protocol(
+                                "unexpected 101 Switching Protocols",
+                            ));
+                        }
+                        start += n;
+                        continue;
+                    }
+                    let headers = header_map(parsed.headers, &buf[start..start + n])?;
+                    start += n;
+                    let reusable = keeps_alive(&headers, http10);
+                    break (status, headers, reusable);
+                }
+                Ok(httparse::Status::Partial) => {}
+                Err(e) => {
+                    return Err(TransportError::protocol(format!(
+                        "invalid response head: {e}"
+                    )));
+                }
+            }
+        }
+        if end == buf.len() {
+            if start > 0 {
+                buf.copy_within(start..end, 0);
+                end -= start;
+                start = 0;
+            } else if buf.len() < MAX_HEAD {
+                let grown = (buf.len() * 2).min(MAX_HEAD);
+                buf.resize(grown, 0);
+            } else {
+                return Err(TransportError::protocol("response head larger than 64 KiB"));
+            }
+        }
+        let n = read_some(io, &mut buf[end..], progress).await?;
+        if n == 0 {
+            return Err(TransportError::reset(if progress.received == 0 {
+                "connection closed before any response byte"
+            } else {
+                "connection closed in the middle of the response head"
+            }));
+        }
+        end += n;
+    };
+
+    phase.set(Phase::Body);
+    let framing = framing(&headers, status, head_request)?;
+    // The inflate state is large: none is built for a response without body.
+    let gzip = !matches!(framing, Framing::Empty)
+        && headers.get(CONTENT_ENCODING).is_some_and(|v| {
+            v.as_bytes().eq_ignore_ascii_case(b"gzip")
+                || v.as_bytes().eq_ignore_ascii_case(b"x-gzip")
+        });
+    let hint = match framing {
+        Framing::Length(n) => Some(n),
+        _ => None,
+    };
+    let mut sink = BodySink::new(keep, gzip.then(|| pool.take_inflate()), hint);
+    match framing {
+        Framing::Empty => {}
+        Framing::Length(mut left) => loop {
+            let take = left.min((end - start) as u64) as usize;
+            sink.push(&buf[start..start + take]);
+            start += take;
+            left -= take as u64;
+            if left == 0 {
+                break;
+            }
+            start = 0;
+            end = read_some(io, buf, progress).await?;
+            if end == 0 {
+                return Err(TransportError::reset(format!(
+                    "connection closed with {left} body bytes missing"
+                )));
+            }
+        },
+        Framing::Chunked(mut decoder) => loop {
+            let used = decoder
+                .decode(&buf[start..end], |data| sink.push(data))
+                .map_err(|e| TransportError::protocol(format!("chunked body: {e}")))?;
+            start += used;
+            if decoder.is_done() {
+                break;
+            }
+            start = 0;
+            end = read_some(io, buf, progress).await?;
+            if end == 0 {
+                return Err(TransportError::reset(
+                    "connection closed inside a chunked body",
+                ));
+            }
+        },
+        Framing::Close => {
+            reusable = false;
+            sink.push(&buf[start..end]);
+            loop {
+                match read_some(io, buf, progress).await {
+                    Ok(0) => break,
+                    Ok(n) => sink.push(&buf[..n]),
+                    // TLS peers often end a close-delimited body without
+                    // close_notify: the body is complete all the same.
+                    Err(TransportError::Reset { .. }) => break,
+                    Err(e) => return Err(e),
+                }
+            }
+            start = 0;
+            end = 0;
+        }
+    }
+    // Bytes after the response (a server that ignores framing) would be
+    // read as the next response's head: close instead.
+    if end > start {
+        reusable = false;
+    }
+    let finished = sink.finish().map_err(TransportError::protocol)?;
+    if let Some(inflate) = finished.inflate {
+        pool.give_inflate(inflate);
+    }
+    Ok(RawResponse {
+        status,
+        headers,
+        body: finished.body,
+        body_len: finished.wire_len,
+        reusable,
+    })
+}
+
+async fn read_some<R: AsyncRead + Unpin>(
+    io: &mut R,
+    into: &mut [u8],
+    progress: &mut Progress,
+) -> Result<usize, TransportError> {
+    let n = io
+        .read(into)
+        .await
+        .map_err(|e| TransportError::from_io(&e))?;
+    if n > 0 {
+        progress.received += n as u64;
+        progress.first_byte.get_or_insert_with(Instant::now);
+    }
+    Ok(n)
+}
+
+/// Builds the header map with every value a slice of one shared copy of
+/// the head: one allocation for all values instead of one per header.
+fn header_map(parsed: &[httparse::Header<'_>], head: &[u8]) -> Result<HeaderMap, TransportError> {
+    let shared = Bytes::copy_from_slice(head);
+    let base = head.as_ptr() as usize;
+    let mut map = HeaderMap::with_capacity(parsed.len());
+    for header in parsed {
+        let name = HeaderName::from_bytes(header.name.as_bytes()).map_err(|_| {
+            TransportError::protocol(format!("invalid header name {:?}", header.name))
+        })?;
+        // httparse hands out sub-slices of `head`; the offset locates the
+        // value in the shared copy.
+        let at = (header.value.as_ptr() as usize).wrapping_sub(base);
+        let value = match head.get(at..at + header.value.len()) {
+            Some(slice) if slice.as_ptr() == header.value.as_ptr() => {
+                HeaderValue::from_maybe_shared(shared.slice(at..at + header.value.len()))
+            }
+            _ => HeaderValue::from_bytes(header.value),
+        }
+        .map_err(|_| {
+            TransportError::protocol(format!("invalid value of header {}", header.name))
+        })?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+fn has_token(headers: &HeaderMap, name: HeaderName, token: &str) -> bool {
+    headers.get_all(name).iter().any(|value| {
+        value
+            .as_bytes()
+            .split(|&b| b == b',')
+            .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+    })
+}
+
+fn keeps_alive(headers: &HeaderMap, http10: bool) -> bool {
+    if http10 {
+        has_token(headers, CONNECTION, "keep-alive")
+    } else {
+        !has_token(headers, CONNECTION, "close")
+    }
+}
+
+/// RFC 9112 section 6.3, in order.
+fn framing(
+    headers: &HeaderMap,
+    status: u16,
+    head_request: bool,
+) -> Result<Framing, TransportError> {
+    if head_request || status == 204 || status == 304 {
+        return Ok(Framing::Empty);
+    }
+    if headers.contains_key(TRANSFER_ENCODING) {
+        let last = headers
+            .get_all(TRANSFER_ENCODING)
+            .iter()
+            .flat_map(|v| v.as_bytes().split(|&b| b == b','))
+            .map(|t| t.trim_ascii())
+            .rfind(|t| !t.is_empty());
+        return Ok(match last {
+            Some(t) if t.eq_ignore_ascii_case(b"chunked") => {
+                Framing::Chunked(ChunkedDecoder::new())
+            }
+            _ => Framing::Close,
+        });
+    }
+    let mut length = None;
+    for value in headers.get_all(CONTENT_LENGTH) {
+        for part in value.as_bytes().split(|&b| b == b',') {
+            let n = parse_length(part.trim_ascii())
+                .ok_or_else(|| TransportError::protocol("invalid Content-Length"))?;
+            if length.is_some_and(|old| old != n) {
+                return Err(TransportError::protocol(
+                    "conflicting Content-Length values",
+                ));
+            }
+            length = Some(n);
+        }
+    }
+    Ok(match length {
+        Some(0) => Framing::Empty,
+        Some(n) => Framing::Length(n),
+        None => Framing::Close,
+    })
+}
+
+fn parse_length(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(
+        digits
+            .iter()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0')),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::VecDeque;
+    use std::io;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use tokio::io::ReadBuf;
+
+    /// Hands out the wire in the given pieces, one per read, then EOF.
+    struct Pieces(VecDeque<Vec<u8>>);
+
+    impl AsyncRead for Pieces {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            let this = self.get_mut();
+            if let Some(mut piece) = this.0.pop_front() {
+                let n = piece.len().min(buf.remaining());
+                buf.put_slice(&piece[..n]);
+                if n < piece.len() {
+                    this.0.push_front(piece.split_off(n));
+                }
+            }
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    fn split(wire: &[u8], cuts: &[usize]) -> VecDeque<Vec<u8>> {
+        let mut pieces = VecDeque::new();
+        let mut rest = wire;
+        let mut k = 0;
+        while !rest.is_empty() {
+            let n = cuts[k % cuts.len()].clamp(1, rest.len());
+            k += 1;
+            pieces.push_back(rest[..n].to_vec());
+            rest = &rest[n..];
+        }
+        pieces
+    }
+
+    fn read(pieces: VecDeque<Vec<u8>>, keep: usize) -> Result<RawResponse, TransportError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| TransportError::protocol(e.to_string()))?;
+        runtime.block_on(async {
+            let mut io = Pieces(pieces);
+            let mut buf = vec![0; crate::pool::READ_SIZE];
+            let phase = Cell::new(Phase::Headers);
+            let mut progress = Progress::default();
+            read_response(
+                &mut io,
+                &mut buf,
+                &BufferPool::default(),
+                false,
+                keep,
+                &phase,
+                &mut progress,
+            )
+            .await
+        })
+    }
+
+    fn encode(body: &[u8], framing: u8, sizes: &[usize]) -> Vec<u8> {
+        let mut wire = b"HTTP/1.1 200 OK\r\nServer: test\r\n".to_vec();
+        match framing {
+            0 => {
+                wire.extend_from_slice(
+                    format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes(),
+                );
+                wire.extend_from_slice(body);
+            }
+            1 => {
+                wire.extend_from_slice(b"Transfer-Encoding: chunked\r\n\r\n");
+                let mut rest = body;
+                let mut k = 0;
+                while !rest.is_empty() {
+                    let n = sizes[k % sizes.len()].clamp(1, rest.len());
+                    k += 1;
+                    wire.extend_from_slice(format!("{n:x}\r\n").as_bytes());
+                    wire.extend_from_slice(&rest[..n]);
+                    wire.extend_from_slice(b"\r\n");
+                    rest = &rest[n..];
+                }
+                wire.extend_from_slice(b"0\r\nT: 1\r\n\r\n");
+            }
+            _ => {
+                wire.extend_from_slice(b"\r\n");
+                wire.extend_from_slice(body);
+            }
+        }
+        wire
+    }
+
+    #[test]
+    fn lenient_but_valid_heads_parse() {
+        let cases: [(&[u8], &[u8]); 4] = [
+            (b"HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok", b"ok"),
+            (b"HTTP/1.1 200 OK\ncontent-length: 2\n\nok", b"ok"),
+            (b"HTTP/1.0 200 OK\r\n\r\nuntil close", b"until close"),
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 99\r\n\r\n2\r\nok\r\n0\r\n\r\n", b"ok"),
+        ];
+        for (wire, body) in cases {
+            let response = read(VecDeque::from([wire.to_vec()]), 100).unwrap();
+            assert_eq!(
+                &response.body[..],
+                body,
+                "{}",
+                String::from_utf8_lossy(wire)
+            );
+        }
+    }
+
+    #[test]
+    fn http10_keeps_alive_only_when_asked() {
+        let plain = read(
+            VecDeque::from([b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n".to_vec()]),
+            10,
+        )
+        .unwrap();
+        assert!(!plain.reusable);
+        let asked = read(
+            VecDeque::from([
+                b"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            ]),
+            10,
+        )
+        .unwrap();
+        assert!(asked.reusable);
+        let closing = read(
+            VecDeque::from([
+                b"HTTP/1.1 200 OK\r\nConnection: foo, close\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            ]),
+            10,
+        )
+        .unwrap();
+        assert!(!closing.reusable);
+    }
+
+    proptest! {
+        #[test]
+        fn any_framing_and_split_parses_to_the_body(
+            body in proptest::collection::vec(any::<u8>(), 0..40_000),
+            framing in 0u8..3,
+            sizes in proptest::collection::vec(1usize..5000, 1..6),
+            cuts in proptest::collection::vec(1usize..20_000, 1..20),
+            keep in 0usize..50_000,
+        ) {
+            let wire = encode(&body, framing, &sizes);
+            let response = read(split(&wire, &cuts), keep).unwrap();
+            prop_assert_eq!(response.status, 200);
+            prop_assert_eq!(response.body_len, body.len() as u64);
+            prop_assert_eq!(&response.body[..], &body[..keep.min(body.len())]);
+            prop_assert_eq!(response.reusable, framing != 2);
+        }
+
+        #[test]
+        fn random_bytes_never_panic(
+            prefix in 0usize..3,
+            noise in proptest::collection::vec(any::<u8>(), 0..2000),
+            cuts in proptest::collection::vec(1usize..300, 1..10),
+        ) {
+            let heads: [&[u8]; 3] = [
+                b"",
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n",
+            ];
+            let mut wire = heads[prefix].to_vec();
+            wire.extend_from_slice(&noise);
+            let _ = read(split(&wire, &cuts), 100);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! What a virtual user asks for, and how its HTTP/1.1 head is written into a
+//! reused buffer with no formatting machinery.
+
+use std::time::Duration;
+
+use crate::error::TransportError;
+
+/// `http` or `https`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    Http,
+    Https,
+}
+
+impl Scheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Http => "http",
+            Scheme::Https => "https",
+        }
+    }
+
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Http => 80,
+            Scheme::Https => 443,
+        }
+    }
+}
+
+/// One request, borrowed from the caller (templates rendered per request
+/// live in the caller's buffers; nothing here is copied to send it).
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// "GET", "POST", ...
+    pub method: &'a str,
+    pub scheme: Scheme,
+    /// A name, an IP address, or a bracketed IPv6 address (`[::1]`).
+    pub host: &'a str,
+    pub port: u16,
+    /// Already encoded; starts with '/'.
+    pub path_and_query: &'a str,
+    /// The user's headers. The client adds Host, User-Agent,
+    /// Accept-Encoding: gzip, Cookie (from the jar) and Content-Length unless
+    /// they are set here.
+    pub headers: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+    /// The whole exchange: connect, redirects and body included.
+    pub timeout: Duration,
+}
+
+impl<'a> Request<'a> {
+    /// A request with no headers, no body and a 30 s timeout.
+    pub fn new(method: &'a str, scheme: Scheme, host: &'a str, port: u16, path: &'a str) -> Self {
+        Request {
+            method,
+            scheme,
+            host,
+            port,
+            path_and_query: path,
+            headers: &[],
+            body: &[],
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Everything `write_head` needs for one hop.
+#[derive(Debug)]
+pub(crate) struct Head<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) scheme: Scheme,
+    pub(crate) host: &'a str,
+    pub(crate) port: u16,
+    pub(crate) path: &'a str,
+    pub(crate) headers: &'a [(&'a str, &'a str)],
+    pub(crate) body_len: usize,
+    pub(crate) user_agent: &'a str,
+    /// The jar's `Cookie` value for this URL, if any.
+    pub(crate) cookie: Option<&'a str>,
+    /// After a redirect that turned the request into a GET: the body and its
+    /// headers are gone.
+    pub(crate) drop_body_headers: bool,
+    /// After a redirect to another origin: credentials are not forwarded.
+    pub(crate) drop_credentials: bool,
+}
+
+/// Header names the client would otherwise add itself.
+#[derive(Debug, Default)]
+struct UserSet {
+    host: bool,
+    user_agent: bool,
+    accept_encoding: bool,
+    cookie: bool,
+    length: bool,
+}
+
+pub(crate) fn write_head(out: &mut Vec<u8>, head: &Head<'_>) -> Result<(), TransportError> {
+    validate(head)?;
+    out.extend_from_slice(head.method.as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(head.path.as_bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+
+    let mut set = UserSet::default();
+    for &(name, value) in head.headers {
+        if skipped(head, name) {
+            continue;
+        }
+        check_header(name, value)?;
+        mark(&mut set, name);
+        line(out, name, value);
+    }
+    if !set.host {
+        out.extend_from_slice(b"Host: ");
+        let bracket = head.host.contains(':') && !head.host.starts_with('[');
+        if bracket {
+            out.push(b'[');
+        }
+        out.extend_from_slice(head.host.as_bytes());
+        if bracket {
+            out.push(b']');
+        }
+        if head.port != head.scheme.default_port() {
+            out.push(b':');
+            push_decimal(out, head.port as u64);
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+    if !set.user_agent && !head.user_agent.is_empty() {
+        line(out, "User-Agent", head.user_agent);
+    }
+    if !set.accept_encoding {
+        out.extend_from_slice(b"Accept-Encoding: gzip\r\n");
+    }
+    if let (false, Some(cookie)) = (set.cookie, head.cookie) {
+        line(out, "Cookie", cookie);
+    }
+    if !set.length && (head.body_len > 0 || expects_body(head.method)) {
+        out.extend_from_slice(b"Content-Length: ");
+        push_decimal(out, head.body_len as u64);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    Ok(())
+}
+
+fn line(out: &mut Vec<u8>, name: &str, value: &str) {
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b": ");
+    out.extend_from_slice(value.as_bytes());
+    out.extend_from_slice(b"\r\n");
+}
+
+fn skipped(head: &Head<'_>, name: &str) -> bool {
+    let is = |other: &str| name.eq_ignore_ascii_case(other);
+    (head.drop_body_headers
+        && (is("content-length") || is("content-type") || is("transfer-encoding")))
+        || (head.drop_credentials
+            && (is("authorization") || is("cookie") || is("proxy-authorization")))
+}
+
+fn mark(set: &mut UserSet, name: &str) {
+    let is = |other: &str| name.eq_ignore_ascii_case(other);
+    if is("host") {
+        set.host = true;
+    } else if is("user-agent") {
+        set.user_agent = true;
+    } else if is("accept-encoding") {
+        set.accept_encoding = true;
+    } else if is("cookie") {
+        set.cookie = true;
+    } else if is("content-length") || is("transfer-encoding") {
+        set.length = true;
+    }
+}
+
+/// Methods whose empty body is still announced (servers may demand it).
+fn expects_body(method: &str) -> bool {
+    matches!(method, "POST" | "PUT" | "PATCH")
+}
+
+fn validate(head: &Head<'_>) -> Result<(), TransportError> {
+    if head.method.is_empty() || !head.method.bytes().all(is_token) {
+        return Err(TransportError::invalid_request(format!(
+            "invalid method {:?}",
+            head.method
+        )));
+    }
+    if !head.path.starts_with('/') && head.path != "*" {
+        return Err(TransportError::invalid_request(format!(
+            "path must start with '/': {:?}",
+            head.path
+        )));
+    }
+    if head.path.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(TransportError::invalid_request(format!(
+            "path contains whitespace or control bytes: {:?}",
+            head.path
+        )));
+    }
+    if head.host.is_empty()
+        || head
+            .host
+            .bytes()
+            .any(|b| b <= b' ' || b == b'/' || b == 0x7f)
+    {
+        return Err(TransportError::invalid_request(format!(
+            "invalid host {:?}",
+            head.host
+        )));
+    }
+    Ok(())
+}
+
+fn check_header(name: &str, value: &str) -> Result<(), TransportError> {
+    if name.is_empty() || !name.bytes().all(is_token) {
+        return Err(TransportError::invalid_request(format!(
+            "invalid header name {name:?}"
+        )));
+    }
+    if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+        return Err(TransportError::invalid_request(format!(
+            "header {name} value contains CR, LF or NUL"
+        )));
+    }
+    Ok(())
+}
+
+/// RFC 9110 token characters.
+fn is_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head<'a>(headers: &'a [(&'a str, &'a str)], body_len: usize) -> Head<'a> {
+        Head {
+            method: "POST",
+            scheme: Scheme::Http,
+            host: "127.0.0.1",
+            port: 8080,
+            path: "/a?b=1",
+            headers,
+            body_len,
+            user_agent: "ua",
+            cookie: Some("s=1"),
+            drop_body_headers: false,
+            drop_credentials: false,
+        }
+    }
+
+    #[test]
+    fn writes_the_added_headers() {
+        let mut out = Vec::new();
+        write_head(&mut out, &head(&[("X-A", "1")], 12)).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "POST /a?b=1 HTTP/1.1\r\nX-A: 1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: ua\r\n\
+             Accept-Encoding: gzip\r\nCookie: s=1\r\nContent-Length: 12\r\n\r\n"
+        );
+    }
+
+    #[test]
+    fn user_headers_replace_the_defaults() {
+        let mut out = Vec::new();
+        let headers = [
+            ("host", "example"),
+            ("user-agent", "me"),
+            ("accept-encoding", "identity"),
+            ("cookie", "mine=1"),
+            ("content-length", "0"),
+        ];
+        write_head(&mut out, &head(&headers, 0)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches("ost:").count(), 1);
+        assert!(!text.contains("User-Agent: ua"));
+        assert!(!text.contains("gzip"));
+        assert!(!text.contains("s=1"));
+        assert_eq!(
+            text.to_ascii_lowercase().matches("content-length").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn rejects_header_injection_and_bad_paths() {
+        let mut out = Vec::new();
+        assert!(write_head(&mut out, &head(&[("X", "a\r\nEvil: 1")], 0)).is_err());
+        let mut bad = head(&[], 0);
+        bad.path = "/a b";
+        assert!(write_head(&mut out, &bad).is_err());
+        bad.path = "nope";
+        assert!(write_head(&mut out, &bad).is_err());
+    }
+
+    #[test]
+    fn ipv6_hosts_are_bracketed_and_default_ports_omitted() {
+        let mut out = Vec::new();
+        let mut h = head(&[], 0);
+        h.host = "::1";
+        h.port = 80;
+        h.method = "GET";
+        h.cookie = None;
+        write_head(&mut out, &h).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Host: [::1]\r\n"), "{text}");
+        assert!(!text.contains("Content-Length"));
+    }
+}

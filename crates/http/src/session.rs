@@ -1,0 +1,392 @@
+//! One virtual user's HTTP state and the request path: pick or open a
+//! connection, write the head, read the response, store cookies, follow
+//! redirects, all under one deadline.
+//!
+//! Stale keep-alive connections: a server may close an idle connection at
+//! any moment, and we only learn it when the next request's read finds the
+//! socket closed or reset. When that happens on a *reused* connection before
+//! a single response byte arrived, the request is sent once more on a fresh
+//! connection, whatever its method (the server cannot have answered it; this
+//! is what browsers and hyper do). A failure on a fresh connection, or after
+//! any response byte, is reported as is.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::time::Duration;
+
+use cookie_store::CookieStore;
+use http::header::{LOCATION, SET_COOKIE};
+use tokio::io::AsyncWriteExt;
+use tokio::time::{Instant, timeout_at};
+use url::Url;
+
+use crate::client::Client;
+use crate::connect::connect;
+use crate::error::{Phase, TransportError};
+use crate::pool::{BufferPool, Buffers, INLINE_BODY};
+use crate::read::{Progress, RawResponse, read_response};
+use crate::redirect::{Hop, is_redirect};
+use crate::request::{Head, Request, Scheme, write_head};
+use crate::response::{Response, Timings};
+use crate::stream::Stream;
+
+/// Connections kept per session: a VU talks to the gateway and perhaps one
+/// or two services directly. The oldest goes when a fifth origin comes.
+const MAX_KEPT: usize = 4;
+
+/// One virtual user's HTTP state: keep-alive connections by origin and a
+/// cookie jar. Idle, it holds no buffer (they are lent per exchange by the
+/// worker's [`Client`]). Not `Send`: it lives on its worker's thread.
+#[derive(Debug)]
+pub struct Session {
+    client: Client,
+    kept: Vec<Kept>,
+    jar: CookieStore,
+}
+
+/// An idle keep-alive connection. (HTTP/2 will make `stream` an enum of
+/// connection kinds; the origin key stays.)
+#[derive(Debug)]
+struct Kept {
+    scheme: Scheme,
+    host: Box<str>,
+    port: u16,
+    stream: Stream,
+}
+
+/// What one `send` accumulates over hops and retries.
+#[derive(Debug, Default)]
+struct Tally {
+    connect: Option<Duration>,
+    tls: Option<Duration>,
+    first_byte: Option<Instant>,
+    redirects: u8,
+    sent: u64,
+    received: u64,
+}
+
+impl Session {
+    pub(crate) fn new(client: Client, jar: CookieStore) -> Self {
+        Session {
+            client,
+            kept: Vec::new(),
+            jar,
+        }
+    }
+
+    /// Sends `request`, following redirects, within `request.timeout`.
+    pub async fn send(&mut self, request: &Request<'_>) -> Result<Response, TransportError> {
+        let started = Instant::now();
+        let phase = Cell::new(Phase::Connect);
+        let mut tally = Tally::default();
+        let result = {
+            let work = self.follow(request, &phase, &mut tally);
+            match started.checked_add(request.timeout) {
+                Some(deadline) => match timeout_at(deadline, work).await {
+                    Ok(result) => result,
+                    Err(_) => Err(TransportError::Timeout {
+                        phase: phase.get(),
+                        timings: Timings::default(),
+                    }),
+                },
+                None => work.await,
+            }
+        };
+        let timings = Timings {
+            connect: tally.connect,
+            tls: tally.tls,
+            ttfb: tally
+                .first_byte
+                .map_or(Duration::ZERO, |at| at.saturating_duration_since(started)),
+            total: started.elapsed(),
+        };
+        match result {
+            Ok(raw) => Ok(Response {
+                status: raw.status,
+                headers: raw.headers,
+                body: raw.body,
+                body_len: raw.body_len,
+                timings,
+                redirects: tally.redirects,
+                bytes_sent: tally.sent,
+                bytes_received: tally.received,
+            }),
+            Err(mut error) => {
+                error.set_timings(timings);
+                Err(error)
+            }
+        }
+    }
+
+    /// Drops every connection (the VU is stopping). The cookie jar stays.
+    pub fn close(&mut self) {
+        self.kept.clear();
+    }
+
+    /// The cookie jar, to inspect or seed.
+    pub fn cookies(&self) -> &CookieStore {
+        &self.jar
+    }
+
+    pub fn cookies_mut(&mut self) -> &mut CookieStore {
+        &mut self.jar
+    }
+
+    /// Idle keep-alive connections held now.
+    pub fn idle_connections(&self) -> usize {
+        self.kept.len()
+    }
+
+    async fn follow(
+        &mut self,
+        request: &Request<'_>,
+        phase: &Cell<Phase>,
+        tally: &mut Tally,
+    ) -> Result<RawResponse, TransportError> {
+        let max = self.client.config().max_redirects;
+        let mut hop = Hop {
+            method: request.method,
+            scheme: request.scheme,
+            host: Cow::Borrowed(request.host),
+            port: request.port,
+            path: Cow::Borrowed(request.path_and_query),
+            body: request.body,
+            drop_body_headers: false,
+            drop_credentials: false,
+        };
+        loop {
+            let raw = self.exchange(request.headers, &hop, phase, tally).await?;
+            if max == 0 || !is_redirect(raw.status) {
+                return Ok(raw);
+            }
+            let Some(location) = raw.headers.get(LOCATION) else {
+                return Ok(raw);
+            };
+            if tally.redirects >= max {
+                return Err(TransportError::TooManyRedirects {
+                    max,
+                    timings: Timings::default(),
+                });
+            }
+            hop = hop.follow(raw.status, location)?;
+            tally.redirects += 1;
+        }
+    }
+
+    /// One hop: one request and its response, retried once on a fresh
+    /// connection if a reused one turns out stale.
+    async fn exchange(
+        &mut self,
+        user_headers: &[(&str, &str)],
+        hop: &Hop<'_>,
+        phase: &Cell<Phase>,
+        tally: &mut Tally,
+    ) -> Result<RawResponse, TransportError> {
+        let client = self.client.clone();
+        let config = client.config();
+        let jar_empty = self.jar.iter_any().next().is_none();
+        let url = if jar_empty { None } else { hop.url() };
+        let cookie = url.as_ref().and_then(|url| self.cookie_header(url));
+        let mut lease = client.pool().take();
+        let buffers = lease.get();
+        write_head(
+            &mut buffers.write,
+            &Head {
+                method: hop.method,
+                scheme: hop.scheme,
+                host: &hop.host,
+                port: hop.port,
+                path: &hop.path,
+                headers: user_headers,
+                body_len: hop.body.len(),
+                user_agent: &config.user_agent,
+                cookie: cookie.as_deref(),
+                drop_body_headers: hop.drop_body_headers,
+                drop_credentials: hop.drop_credentials,
+            },
+        )?;
+        let separate_body = if hop.body.len() <= INLINE_BODY {
+            buffers.write.extend_from_slice(hop.body);
+            &[][..]
+        } else {
+            hop.body
+        };
+        let head_request = hop.method == "HEAD";
+
+        let (mut stream, mut reused) = match self.take(hop) {
+            Some(stream) => (stream, true),
+            None => (self.open(hop, phase, tally).await?, false),
+        };
+        loop {
+            let mut progress = Progress::default();
+            let result = exchange_on(
+                &mut stream,
+                buffers,
+                client.pool(),
+                separate_body,
+                head_request,
+                config.keep_body_bytes,
+                phase,
+                &mut progress,
+                tally,
+            )
+            .await;
+            tally.received += progress.received;
+            if progress.first_byte.is_some() {
+                tally.first_byte = progress.first_byte;
+            }
+            match result {
+                Ok(raw) => {
+                    if raw.reusable && !asks_close(user_headers) {
+                        self.keep(hop, stream);
+                    }
+                    self.store_cookies(&raw, url.as_ref(), hop);
+                    return Ok(raw);
+                }
+                Err(error) if reused && progress.received == 0 && error.is_closed_socket() => {
+                    stream = self.open(hop, phase, tally).await?;
+                    reused = false;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    async fn open(
+        &self,
+        hop: &Hop<'_>,
+        phase: &Cell<Phase>,
+        tally: &mut Tally,
+    ) -> Result<Stream, TransportError> {
+        phase.set(Phase::Connect);
+        let config = self.client.config();
+        let (stream, times) = connect(
+            hop.scheme,
+            &hop.host,
+            hop.port,
+            config.connect_timeout,
+            self.client.tls(),
+        )
+        .await?;
+        tally.connect = Some(tally.connect.unwrap_or_default() + times.tcp);
+        if let Some(tls) = times.tls {
+            tally.tls = Some(tally.tls.unwrap_or_default() + tls);
+        }
+        Ok(stream)
+    }
+
+    fn take(&mut self, hop: &Hop<'_>) -> Option<Stream> {
+        let at = self
+            .kept
+            .iter()
+            .position(|k| k.port == hop.port && k.scheme == hop.scheme && *k.host == *hop.host)?;
+        Some(self.kept.swap_remove(at).stream)
+    }
+
+    fn keep(&mut self, hop: &Hop<'_>, stream: Stream) {
+        if self.kept.len() >= MAX_KEPT {
+            self.kept.remove(0);
+        }
+        self.kept.push(Kept {
+            scheme: hop.scheme,
+            host: hop.host.as_ref().into(),
+            port: hop.port,
+            stream,
+        });
+    }
+
+    fn cookie_header(&self, url: &Url) -> Option<String> {
+        let mut header = String::new();
+        for (name, value) in self.jar.get_request_values(url) {
+            if !header.is_empty() {
+                header.push_str("; ");
+            }
+            header.push_str(name);
+            header.push('=');
+            header.push_str(value);
+        }
+        (!header.is_empty()).then_some(header)
+    }
+
+    fn store_cookies(&mut self, raw: &RawResponse, url: Option<&Url>, hop: &Hop<'_>) {
+        if !raw.headers.contains_key(SET_COOKIE) {
+            return;
+        }
+        let built;
+        let url = match url {
+            Some(url) => url,
+            None => match hop.url() {
+                Some(url) => {
+                    built = url;
+                    &built
+                }
+                None => return,
+            },
+        };
+        for value in raw.headers.get_all(SET_COOKIE) {
+            if let Ok(text) = value.to_str() {
+                // A cookie the jar refuses (bad domain, ...) is dropped, as a
+                // browser would.
+                let _ = self.jar.parse(text, url);
+            }
+        }
+    }
+}
+
+/// The user sent `Connection: close`: the server will close after this
+/// response, so keeping the connection would only cost a retry.
+fn asks_close(headers: &[(&str, &str)]) -> bool {
+    headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("connection") && value.eq_ignore_ascii_case("close")
+    })
+}
+
+/// Writes the request on `stream` and reads its response.
+#[allow(clippy::too_many_arguments)]
+async fn exchange_on(
+    stream: &mut Stream,
+    buffers: &mut Buffers,
+    pool: &BufferPool,
+    separate_body: &[u8],
+    head_request: bool,
+    keep: usize,
+    phase: &Cell<Phase>,
+    progress: &mut Progress,
+    tally: &mut Tally,
+) -> Result<RawResponse, TransportError> {
+    phase.set(Phase::Write);
+    let write = |e: std::io::Error| TransportError::from_io(&e);
+    stream.write_all(&buffers.write).await.map_err(write)?;
+    tally.sent += buffers.write.len() as u64;
+    if !separate_body.is_empty() {
+        stream.write_all(separate_body).await.map_err(write)?;
+        tally.sent += separate_body.len() as u64;
+    }
+    stream.flush().await.map_err(write)?;
+    phase.set(Phase::Headers);
+    read_response(
+        stream,
+        &mut buffers.read,
+        pool,
+        head_request,
+        keep,
+        phase,
+        progress,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The idle-VU memory budget (8 KiB) depends on these staying small: a
+    /// session holds no buffer, and a plain connection does not pay for the
+    /// (boxed) TLS state.
+    #[test]
+    fn an_idle_session_is_small() {
+        assert!(std::mem::size_of::<Session>() <= 192);
+        assert!(std::mem::size_of::<Stream>() <= 40);
+        assert!(std::mem::size_of::<Kept>() <= 64);
+    }
+}
