@@ -1,3 +1,66 @@
 //! starling-scenario: reads a scenario YAML file and compiles it into a
 //! validated `Plan`, the only input the engine accepts. No tokio, no I/O
 //! beyond the scenario file and its data files.
+//!
+//! ```no_run
+//! let compiled = starling_scenario::load(std::path::Path::new("examples/checkout.yaml"))
+//!     .map_err(|errors| eprintln!("{errors}"))
+//!     .unwrap();
+//! println!("ok: {}", starling_scenario::summary_line(&compiled.plan));
+//! ```
+//!
+//! # Layout
+//!
+//! The format (YAML in, `Plan` out), in pipeline order:
+//! - `raw`: the YAML tree with a span on every node (serde-saphyr, with
+//!   input limits); checked for nothing but YAML syntax.
+//! - `compile/`: walks the tree into a [`Plan`], collecting every error:
+//!   `read` (typed getters, unknown keys with did-you-mean), `names`
+//!   (target, services, routing), `load` (every load shape → one stage
+//!   list), `user_type` (user types, journeys, weights, names), `data`
+//!   (CSV feeders), `thresholds`, `templates` (templates and expressions
+//!   located in the file), `vars` (which variables are set where), and
+//!   `steps/` with one file per step kind.
+//! - `diagnostics`: located errors and warnings ([`Diagnostic`],
+//!   [`Diagnostics`]) shown plainly or through `miette`.
+//! - `duration`, `suggest`: the small parsers and did-you-mean.
+//! - `schema`: the JSON Schema of the format; `summary`: the one-line
+//!   summary of `starling validate`.
+//!
+//! The plan and what runs in it:
+//! - [`plan`]: the compiled scenario, the contract with the engine.
+//! - [`threshold`]: pass/fail criteria kept in the plan.
+//! - [`template`], [`expr`], [`capture`], [`expect`], [`scope`],
+//!   [`response`], [`value`], [`runtime`]: templates, expressions,
+//!   captures and expectations compiled once and evaluated per request.
+
+// Runtime pieces of a Plan: compiled once, evaluated by the engine.
+pub mod capture;
+pub mod expect;
+pub mod expr;
+pub mod plan;
+pub mod response;
+pub mod scope;
+pub mod template;
+pub mod threshold;
+pub mod value;
+
+// Shared machinery of the runtime pieces (scenario-runtime).
+pub mod runtime;
+
+pub use plan::*;
+
+// The format: YAML in, Plan out (scenario-format).
+mod compile;
+mod diagnostics;
+mod duration;
+mod raw;
+mod schema;
+mod suggest;
+mod summary;
+
+pub use compile::{Compiled, compile_str, load};
+pub use diagnostics::{Diagnostic, Diagnostics, Fancy, Severity};
+pub use duration::{InvalidValue, parse as parse_duration};
+pub use schema::schema;
+pub use summary::summary_line;

@@ -1,0 +1,207 @@
+//! The target, the services table, and which service a request lands on.
+//!
+//! Declared services have a base URL; other service labels are derived
+//! from a request path's first segment (`/orders/..` → `orders`), so the
+//! per-service view works with no configuration behind a gateway. A derived
+//! label that equals a declared name is the same service: traffic to
+//! `payments` through the gateway and directly is one service's load.
+
+use super::Ctx;
+use crate::plan::{Base, BaseUrl, Scheme, Service, ServiceId};
+use crate::raw::Node;
+use crate::suggest;
+
+impl BaseUrl {
+    /// Parses `http://host:port/prefix` (e.g. `--host`): scheme `http` or
+    /// `https`, default ports 80 and 443, no query or user info.
+    pub fn parse(text: &str) -> Result<BaseUrl, crate::duration::InvalidValue> {
+        parse_base_url(text).map_err(crate::duration::InvalidValue)
+    }
+}
+
+/// Parses `http://host:port/prefix`. Returns a message on failure.
+pub(crate) fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
+    let bad = |why: &str| format!("invalid base URL `{text}`: {why}");
+    let (scheme, rest) = if let Some(rest) = text.strip_prefix("http://") {
+        (Scheme::Http, rest)
+    } else if let Some(rest) = text.strip_prefix("https://") {
+        (Scheme::Https, rest)
+    } else {
+        return Err(bad("expected `http://` or `https://`"));
+    };
+    let (authority, prefix) = match rest.find(['/', '?', '#']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if prefix.contains(['?', '#']) {
+        return Err(bad("a base URL cannot have a query or fragment"));
+    }
+    if authority.contains('@') {
+        return Err(bad("user info is not supported"));
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let end = v6.find(']').ok_or_else(|| bad("unclosed `[`"))?;
+        let host = &authority[..end + 2];
+        (host, authority[end + 2..].strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '{') {
+        return Err(bad("missing or invalid host"));
+    }
+    let port = match port {
+        Some(p) => p.parse::<u16>().map_err(|_| bad("invalid port"))?,
+        None if scheme == Scheme::Http => 80,
+        None => 443,
+    };
+    Ok(BaseUrl {
+        scheme,
+        host: host.to_owned(),
+        port,
+        prefix: prefix.trim_end_matches('/').to_owned(),
+    })
+}
+
+fn base_url(ctx: &mut Ctx, node: &Node, what: &str) -> Option<BaseUrl> {
+    let text = ctx.string(node, what)?;
+    match parse_base_url(text) {
+        Ok(url) => Some(url),
+        Err(message) => {
+            ctx.sink.error(node.span, message);
+            None
+        }
+    }
+}
+
+pub(crate) fn target(ctx: &mut Ctx, node: &Node) -> Option<BaseUrl> {
+    base_url(ctx, node, "`target`")
+}
+
+pub(crate) fn declare_services(ctx: &mut Ctx, node: &Node) {
+    let Some(entries) = ctx.entries(node, "`services`") else {
+        return;
+    };
+    for (name, _, value) in entries {
+        if let Some(url) = base_url(ctx, value, &format!("service `{name}`")) {
+            ctx.declared.insert(name.to_owned(), ctx.services.len());
+            ctx.services.push(Service {
+                name: name.to_owned(),
+                base_url: Some(url),
+            });
+        }
+    }
+}
+
+/// The label derived from a path: its first segment, without a query.
+/// `/orders/{{ id }}` → `orders`; `/` → `/`; an absolute URL uses its path.
+pub(crate) fn derived_label(url: &str) -> String {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    if first.is_empty() {
+        "/".to_owned()
+    } else {
+        first.to_owned()
+    }
+}
+
+/// The service id for a label, adding an undeclared one on first use.
+fn label_id(ctx: &mut Ctx, label: &str) -> ServiceId {
+    if let Some(i) = ctx.services.iter().position(|s| s.name == label) {
+        return i;
+    }
+    ctx.services.push(Service {
+        name: label.to_owned(),
+        base_url: None,
+    });
+    ctx.services.len() - 1
+}
+
+/// Where a request goes and which service it counts for. `service` is the
+/// step's `service:` node, if any.
+pub(crate) fn route(
+    ctx: &mut Ctx,
+    url: &str,
+    url_node: &Node,
+    service: Option<&Node>,
+) -> Option<(Base, ServiceId)> {
+    let absolute = url.starts_with("http://") || url.starts_with("https://");
+    if let Some(node) = service {
+        let name = ctx.string(node, "`service`")?;
+        let Some(&id) = ctx.declared.get(name) else {
+            let known: Vec<&str> = ctx.declared.keys().map(String::as_str).collect();
+            let mut message = suggest::unknown("service", name, &known);
+            if known.is_empty() {
+                message.push_str(": declare it under `services:` with its base URL");
+            }
+            ctx.sink.error(node.span, message);
+            return None;
+        };
+        if absolute {
+            ctx.sink.error(
+                url_node.span,
+                "a request with `service` takes a path, not an absolute URL",
+            );
+            return None;
+        }
+        return Some((Base::Service(id), id));
+    }
+    let label = derived_label(url);
+    if absolute {
+        return Some((Base::Absolute, label_id(ctx, &label)));
+    }
+    if !url.starts_with('/') && !url.starts_with("{{") {
+        ctx.sink.error(
+            url_node.span,
+            format!("a request path must start with `/` or be an absolute URL, found `{url}`"),
+        );
+        return None;
+    }
+    if !ctx.has_target {
+        ctx.sink.error(
+            url_node.span,
+            "this request has a relative path but the scenario has no `target` (and the step no `service`)",
+        );
+        return None;
+    }
+    Some((Base::Target, label_id(ctx, &label)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        let u = parse_base_url("http://127.0.0.1:8000").unwrap();
+        assert_eq!(
+            (u.scheme, u.host.as_str(), u.port, u.prefix.as_str()),
+            (Scheme::Http, "127.0.0.1", 8000, "")
+        );
+        let u = parse_base_url("https://[::1]/api/").unwrap();
+        assert_eq!(
+            (u.host.as_str(), u.port, u.prefix.as_str()),
+            ("[::1]", 443, "/api")
+        );
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("http://:80").is_err());
+        assert!(parse_base_url("http://h:99999").is_err());
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(derived_label("/orders/{{ order_id }}"), "orders");
+        assert_eq!(derived_label("/products?category=x"), "products");
+        assert_eq!(derived_label("/"), "/");
+        assert_eq!(
+            derived_label("http://127.0.0.1:8004/payments/1"),
+            "payments"
+        );
+    }
+}

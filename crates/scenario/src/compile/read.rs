@@ -1,0 +1,291 @@
+//! Typed reading of raw nodes: maps checked against their known keys (with
+//! did-you-mean), and scalars of the expected type. Each getter reports its
+//! own error and returns `None`, so the caller simply goes on.
+
+use std::time::Duration;
+
+use super::Ctx;
+use crate::duration;
+use crate::plan::Defaults;
+use crate::raw::{Kind, Node, Span};
+use crate::suggest;
+
+/// The entries of a map node whose keys were all known.
+#[derive(Debug)]
+pub(crate) struct Fields<'n> {
+    pub(crate) span: Span,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    pub(crate) fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
+    }
+
+    pub(crate) fn key_span(&self, key: &str) -> Option<Span> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, k, _)| k.span)
+    }
+
+    pub(crate) fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+/// The entries of a map with string keys, any keys (for user-named maps
+/// like `services`, `headers`, `capture`).
+pub(crate) type Entries<'n> = Vec<(&'n str, &'n Node, &'n Node)>;
+
+impl Ctx {
+    /// `node` as a map whose keys must be among `allowed`. Unknown keys are
+    /// reported (with a suggestion) and skipped; the known ones are kept.
+    pub(crate) fn map<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Fields<'n>> {
+        let entries = self.entries(node, what)?;
+        let mut known = Vec::with_capacity(entries.len());
+        for (key, key_node, value) in entries {
+            if allowed.contains(&key) {
+                known.push((key, key_node, value));
+            } else {
+                let message = suggest::unknown("key", key, allowed);
+                self.sink.error(key_node.span, message);
+            }
+        }
+        Some(Fields {
+            span: node.span,
+            entries: known,
+        })
+    }
+
+    /// `node` as a map with string keys.
+    pub(crate) fn entries<'n>(&mut self, node: &'n Node, what: &str) -> Option<Entries<'n>> {
+        let Kind::Map(pairs) = &node.kind else {
+            self.wrong_type(node, what, "a map");
+            return None;
+        };
+        let mut out = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
+            match &key.kind {
+                Kind::Str(s) => out.push((s.as_str(), key, value)),
+                _ => self.sink.error(
+                    key.span,
+                    format!("keys in {what} must be strings, found {}", key.describe()),
+                ),
+            }
+        }
+        Some(out)
+    }
+
+    pub(crate) fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {
+        self.sink.error(
+            node.span,
+            format!(
+                "wrong type for {what}: expected {expected}, found {}",
+                node.describe()
+            ),
+        );
+    }
+
+    pub(crate) fn seq<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+        match &node.kind {
+            Kind::Seq(items) => Some(items),
+            _ => {
+                self.wrong_type(node, what, "a list");
+                None
+            }
+        }
+    }
+
+    pub(crate) fn string<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        match &node.kind {
+            Kind::Str(s) => Some(s),
+            _ => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string, or a number/boolean read as its text (header values,
+    /// query values and form fields are often written as numbers).
+    pub(crate) fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+        match node.scalar_text() {
+            Some(s) => Some(s),
+            None => {
+                self.wrong_type(node, what, "a string");
+                None
+            }
+        }
+    }
+
+    pub(crate) fn u64(&mut self, node: &Node, what: &str) -> Option<u64> {
+        match node.kind {
+            Kind::Int(i) if i >= 0 => Some(i.unsigned_abs()),
+            Kind::Int(_) => {
+                self.sink
+                    .error(node.span, format!("{what} cannot be negative"));
+                None
+            }
+            _ => {
+                self.wrong_type(node, what, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// A whole number greater than zero.
+    pub(crate) fn positive_u64(&mut self, node: &Node, what: &str) -> Option<u64> {
+        let n = self.u64(node, what)?;
+        if n == 0 {
+            self.sink
+                .error(node.span, format!("{what} must be greater than zero"));
+            return None;
+        }
+        Some(n)
+    }
+
+    pub(crate) fn number(&mut self, node: &Node, what: &str) -> Option<f64> {
+        match node.kind {
+            Kind::Int(i) => Some(i as f64),
+            Kind::Float(f) if f.is_finite() => Some(f),
+            _ => {
+                self.wrong_type(node, what, "a number");
+                None
+            }
+        }
+    }
+
+    /// A number greater than zero (rates).
+    pub(crate) fn positive_number(&mut self, node: &Node, what: &str) -> Option<f64> {
+        let n = self.number(node, what)?;
+        if n <= 0.0 {
+            self.sink.error(
+                node.span,
+                format!("{what} must be greater than zero, found {n}"),
+            );
+            return None;
+        }
+        Some(n)
+    }
+
+    pub(crate) fn u32(&mut self, node: &Node, what: &str) -> Option<u32> {
+        let n = self.u64(node, what)?;
+        match u32::try_from(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.sink.error(node.span, format!("{what} is too large"));
+                None
+            }
+        }
+    }
+
+    /// A duration (`500ms`, `10s`, ...), zero allowed.
+    pub(crate) fn duration(&mut self, node: &Node, what: &str) -> Option<Duration> {
+        let Some(text) = node.as_str() else {
+            if let Kind::Int(i) = node.kind {
+                self.sink.error(
+                    node.span,
+                    format!("{what} needs a unit: write `{i}s` or `{i}ms`"),
+                );
+            } else {
+                self.wrong_type(node, what, "a duration like `10s`");
+            }
+            return None;
+        };
+        match duration::parse_duration(text) {
+            Ok(d) => Some(d),
+            Err(message) => {
+                self.sink.error(node.span, format!("{what}: {message}"));
+                None
+            }
+        }
+    }
+
+    /// A duration greater than zero.
+    pub(crate) fn positive_duration(&mut self, node: &Node, what: &str) -> Option<Duration> {
+        let d = self.duration(node, what)?;
+        if d.is_zero() {
+            self.sink
+                .error(node.span, format!("{what} must be greater than zero"));
+            return None;
+        }
+        Some(d)
+    }
+
+    pub(crate) fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.kind {
+            Kind::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, what, "`true` or `false`");
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of words (`abort`/`continue`, ...).
+    pub(crate) fn word<'w>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        words: &[&'w str],
+    ) -> Option<&'w str> {
+        let text = self.string(node, what)?;
+        match words.iter().find(|w| **w == text) {
+            Some(w) => Some(w),
+            None => {
+                let list = words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let base = suggest::unknown("value", text, words);
+                self.sink.error(
+                    node.span,
+                    format!("{base} for {what}: expected one of {list}"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// `defaults:`: settings for every request.
+pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
+    const KEYS: &[&str] = &["headers", "timeout", "max_redirects", "keep_body_bytes"];
+    let fields = ctx.map(node, "`defaults`", KEYS)?;
+    let mut defaults = Defaults::default();
+    if let Some(n) = fields.get("headers") {
+        defaults.headers =
+            super::templates::string_map(ctx, n, "`headers`", &mut super::vars::Vars::open());
+    }
+    if let Some(n) = fields.get("timeout")
+        && let Some(d) = ctx.positive_duration(n, "`timeout`")
+    {
+        defaults.timeout = d;
+    }
+    if let Some(n) = fields.get("max_redirects")
+        && let Some(v) = ctx.u64(n, "`max_redirects`")
+    {
+        match u8::try_from(v) {
+            Ok(v) => defaults.max_redirects = v,
+            Err(_) => ctx
+                .sink
+                .error(n.span, "`max_redirects` must be at most 255"),
+        }
+    }
+    if let Some(n) = fields.get("keep_body_bytes")
+        && let Some(v) = ctx.u64(n, "`keep_body_bytes`")
+    {
+        defaults.keep_body_bytes = usize::try_from(v).unwrap_or(usize::MAX);
+    }
+    Some(defaults)
+}
