@@ -1,2 +1,36 @@
 //! starling-engine: per-core workers, pacers and virtual users that run a
 //! `Plan` and feed metric shards.
+//!
+//! # Layout
+//!
+//! - [`run`](crate::run()) — a whole run: workers out, collector in, `Summary` back.
+//! - `worker` — one thread, one single-threaded runtime, one metrics shard;
+//!   the closed model's population loop and the open model's arrivals.
+//! - `schedule` — the stage list as a curve over time, and its inverse for
+//!   arrival times; `population` — which user type each user gets.
+//! - `pacer` — when a user's next journey starts (its wait, or an arrival).
+//! - `vu` — a virtual user and its life; `journey` — one iteration.
+//! - `steps/` — one file per step kind with its run.
+//! - `target` — base URLs resolved once; `feeder` — data rows.
+//! - `control` — the stop channel (Ctrl-C, tests, later a web UI).
+
+mod catalog;
+mod config;
+mod control;
+mod error;
+mod feeder;
+mod journey;
+mod pacer;
+mod population;
+mod run;
+mod schedule;
+mod steps;
+mod target;
+mod vu;
+mod worker;
+
+pub use config::RunConfig;
+pub use control::{Control, RunState};
+pub use error::EngineError;
+pub use run::{RunOutcome, run};
+pub use schedule::Schedule;

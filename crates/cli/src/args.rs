@@ -1,0 +1,123 @@
+//! The command line, as close to what the user typed as possible: clap
+//! types only. Resolving them into real settings happens in the commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Load-test a microservice system as one system: virtual users run whole
+/// journeys across your services, and the report shows the load every
+/// service really received.
+#[derive(Debug, Parser)]
+#[command(name = "starling", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run a scenario file against its target.
+    Run(RunArgs),
+    /// Check a scenario file without sending anything.
+    Validate {
+        /// The scenario file.
+        file: PathBuf,
+    },
+    /// Print the JSON Schema of the scenario format (for editors).
+    Schema,
+    /// Start the demo microservice system and load-test it.
+    Demo(DemoArgs),
+}
+
+/// Flags override `STARLING_*` environment variables, which override the file.
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// The scenario file.
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) load: LoadArgs,
+    /// Base URL that replaces the scenario's `target`, e.g. http://127.0.0.1:8000
+    #[arg(long, env = "STARLING_HOST")]
+    pub(crate) host: Option<String>,
+    #[command(flatten)]
+    pub(crate) engine: EngineArgs,
+    /// Write the full results as JSON to this file.
+    #[arg(long, env = "STARLING_OUT")]
+    pub(crate) out: Option<PathBuf>,
+    /// No progress line; only the summary.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Args, Default)]
+pub(crate) struct LoadArgs {
+    /// Number of virtual users (closed model).
+    #[arg(long, short, env = "STARLING_USERS")]
+    pub(crate) users: Option<u32>,
+    /// Users started per second while ramping up.
+    #[arg(long, env = "STARLING_SPAWN_RATE")]
+    pub(crate) spawn_rate: Option<f64>,
+    /// How long the run lasts: 30s, 5m, 1h.
+    #[arg(long, short, env = "STARLING_DURATION")]
+    pub(crate) duration: Option<String>,
+    /// Journeys started per second (open model).
+    #[arg(long, env = "STARLING_ARRIVAL_RATE")]
+    pub(crate) arrival_rate: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EngineArgs {
+    /// Worker threads (default: one per core).
+    #[arg(long, env = "STARLING_WORKERS")]
+    pub(crate) workers: Option<usize>,
+    /// Seed for every random choice, to make a run reproducible.
+    #[arg(long, env = "STARLING_SEED")]
+    pub(crate) seed: Option<u64>,
+    /// After Ctrl-C or the end, how long in-flight journeys may finish.
+    #[arg(long, default_value = "10s", env = "STARLING_STOP_TIMEOUT")]
+    pub(crate) stop_timeout: String,
+    /// Accept invalid TLS certificates (self-signed test servers).
+    #[arg(long, env = "STARLING_INSECURE")]
+    pub(crate) insecure: bool,
+    /// Extra CA certificates (PEM) to trust.
+    #[arg(long, env = "STARLING_CA_FILE")]
+    pub(crate) ca_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    #[command(subcommand)]
+    pub(crate) serve: Option<DemoCommand>,
+    /// Virtual users for the demo run.
+    #[arg(long, short, default_value_t = 300)]
+    pub(crate) users: u32,
+    /// Users started per second.
+    #[arg(long, default_value_t = 100.0)]
+    pub(crate) spawn_rate: f64,
+    /// How long the demo run lasts.
+    #[arg(long, short, default_value = "30s")]
+    pub(crate) duration: String,
+    /// Payments answer 202 and settle later (poll for the result).
+    #[arg(long)]
+    pub(crate) async_payments: bool,
+    /// Write the full results as JSON to this file.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// No progress line; only the summary.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DemoCommand {
+    /// Only start the demo system and print its URLs, until Ctrl-C.
+    Serve {
+        /// Gateway port; the services take the next four.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Payments answer 202 and settle later.
+        #[arg(long)]
+        async_payments: bool,
+    },
+}

@@ -1,0 +1,124 @@
+//! `starling demo`: start the demo microservice system on loopback and run
+//! the checkout scenario against it; `starling demo serve`: only start it.
+
+use std::io::Write;
+use std::path::Path;
+
+use starling_demo::{Demo, DemoConfig};
+use starling_scenario::BaseUrl;
+
+use crate::Failure;
+use crate::args::{DemoArgs, DemoCommand, EngineArgs, LoadArgs};
+use crate::output::notice;
+use crate::run_cmd::{engine_config, execute, load_override};
+
+/// The scenarios the demo runs, compiled into the binary so `starling demo`
+/// works from any directory.
+const CHECKOUT: (&str, &str) = (
+    "examples/checkout.yaml",
+    include_str!("../../../examples/checkout.yaml"),
+);
+const POLLING: (&str, &str) = (
+    "examples/polling.yaml",
+    include_str!("../../../examples/polling.yaml"),
+);
+
+pub(crate) fn demo(args: DemoArgs) -> Result<(), Failure> {
+    match args.serve {
+        Some(DemoCommand::Serve {
+            port,
+            async_payments,
+        }) => serve(port, async_payments),
+        None => run_demo(&args),
+    }
+}
+
+/// The demo system serves from its own small runtime, beside (not inside)
+/// the engine's workers.
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("starling-demo")
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Runtime(format!("could not start the demo runtime: {e}")))
+}
+
+fn serve(port: u16, async_payments: bool) -> Result<(), Failure> {
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let mut config = DemoConfig::on_ports(port);
+        config.async_payments = async_payments;
+        let demo = Demo::start(config)
+            .await
+            .map_err(|e| Failure::Runtime(format!("could not start the demo system: {e}")))?;
+        print_urls(&demo, &mut std::io::stdout().lock());
+        notice("serving until Ctrl-C");
+        let _ = tokio::signal::ctrl_c().await;
+        demo.shutdown().await;
+        Ok(())
+    })
+}
+
+fn run_demo(args: &DemoArgs) -> Result<(), Failure> {
+    let runtime = runtime()?;
+    let mut config = DemoConfig::ephemeral();
+    config.async_payments = args.async_payments;
+    let demo = runtime
+        .block_on(Demo::start(config))
+        .map_err(|e| Failure::Runtime(format!("could not start the demo system: {e}")))?;
+    print_urls(&demo, &mut std::io::stderr().lock());
+
+    let (name, source) = if args.async_payments {
+        POLLING
+    } else {
+        CHECKOUT
+    };
+    let mut plan = starling_scenario::compile_str(source, Path::new(name))
+        .map_err(|e| Failure::Runtime(format!("the built-in {name} does not compile: {e}")))?
+        .plan;
+    let load = LoadArgs {
+        users: Some(args.users),
+        spawn_rate: Some(args.spawn_rate),
+        duration: Some(args.duration.clone()),
+        arrival_rate: None,
+    };
+    load_override(&load)?
+        .apply(&mut plan.load)
+        .map_err(Failure::Input)?;
+    let engine = EngineArgs {
+        workers: None,
+        seed: None,
+        stop_timeout: "10s".into(),
+        insecure: false,
+        ca_file: None,
+    };
+    let mut config = engine_config(&engine, name.to_owned())?;
+    config.host = Some(
+        BaseUrl::parse(&demo.gateway_url())
+            .map_err(|e| Failure::Runtime(format!("demo gateway URL: {e}")))?,
+    );
+    notice(&format!(
+        "running {name}: {} users for {} (Ctrl-C stops early)\n",
+        args.users, args.duration
+    ));
+    let result = execute(plan, config, args.out.as_deref(), args.quiet);
+
+    let stats = runtime.block_on(demo.stats());
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "\nWhat the demo services counted on their side:");
+    for (service, routes) in &stats {
+        let total: u64 = routes.values().sum();
+        let _ = writeln!(out, "  {service:<9} {total:>8} requests");
+    }
+    runtime.block_on(demo.shutdown());
+    result
+}
+
+fn print_urls(demo: &Demo, out: &mut impl Write) {
+    let _ = writeln!(out, "demo system on loopback:");
+    let _ = writeln!(out, "  {:<9} {}", "gateway", demo.gateway_url());
+    for (service, url) in demo.service_urls() {
+        let _ = writeln!(out, "  {service:<9} {url}");
+    }
+}

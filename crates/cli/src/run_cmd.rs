@@ -1,0 +1,97 @@
+//! `starling run FILE`: compile the scenario, apply the flags, run it,
+//! report. Every input problem is found before the first request.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use starling_engine::{Control, RunConfig};
+use starling_scenario::{BaseUrl, Plan};
+
+use crate::Failure;
+use crate::args::{EngineArgs, LoadArgs, RunArgs};
+use crate::load_override::LoadOverride;
+use crate::output::{self, ProgressLine};
+use crate::signals;
+use crate::validate_cmd::load_scenario;
+
+pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
+    let mut plan = load_scenario(&args.file)?;
+    load_override(&args.load)?
+        .apply(&mut plan.load)
+        .map_err(Failure::Input)?;
+    let mut config = engine_config(&args.engine, scenario_name(&args.file))?;
+    config.host = args.host.as_deref().map(parse_host).transpose()?;
+    execute(plan, config, args.out.as_deref(), args.quiet)
+}
+
+/// Runs a compiled plan with Ctrl-C wired in, then prints and writes the
+/// results. Shared by `run` and `demo`.
+pub(crate) fn execute(
+    plan: Plan,
+    config: RunConfig,
+    out: Option<&Path>,
+    quiet: bool,
+) -> Result<(), Failure> {
+    let control = Control::new();
+    signals::forward_to(control.clone())
+        .map_err(|e| Failure::Runtime(format!("could not watch for Ctrl-C: {e}")))?;
+    let mut progress = ProgressLine::new(quiet);
+    let outcome = starling_engine::run(Arc::new(plan), &config, &control, |p| progress.update(p))
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    progress.finish();
+    if outcome.stopped_early {
+        output::notice("run stopped early; the summary covers what was measured");
+    }
+    output::report(&outcome.summary, out)
+}
+
+pub(crate) fn load_override(args: &LoadArgs) -> Result<LoadOverride, Failure> {
+    let duration = args
+        .duration
+        .as_deref()
+        .map(|d| parse_duration_flag("--duration", d))
+        .transpose()?;
+    Ok(LoadOverride {
+        users: args.users,
+        spawn_rate: args.spawn_rate,
+        duration,
+        arrival_rate: args.arrival_rate,
+    })
+}
+
+pub(crate) fn engine_config(
+    args: &EngineArgs,
+    scenario_name: String,
+) -> Result<RunConfig, Failure> {
+    let mut config = RunConfig {
+        scenario_name,
+        seed: args.seed,
+        stop_timeout: parse_duration_flag("--stop-timeout", &args.stop_timeout)?,
+        accept_invalid_certs: args.insecure,
+        ca_file: args.ca_file.clone(),
+        ..RunConfig::default()
+    };
+    if let Some(workers) = args.workers {
+        if workers == 0 {
+            return Err(Failure::Input("--workers must be at least 1".into()));
+        }
+        config.workers = workers;
+    }
+    Ok(config)
+}
+
+pub(crate) fn parse_duration_flag(flag: &str, value: &str) -> Result<std::time::Duration, Failure> {
+    starling_scenario::parse_duration(value)
+        .map_err(|e| Failure::Input(format!("{flag} `{value}`: {e}")))
+}
+
+fn parse_host(host: &str) -> Result<BaseUrl, Failure> {
+    BaseUrl::parse(host).map_err(|e| Failure::Input(format!("--host `{host}`: {e}")))
+}
+
+fn scenario_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}

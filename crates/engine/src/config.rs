@@ -1,0 +1,41 @@
+//! How a run is set up beyond what the Plan says: workers, host override,
+//! seed, shutdown grace, TLS settings.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use starling_scenario::BaseUrl;
+
+/// Settings of one run. The load shape itself is in the Plan.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Worker threads, each with its own single-threaded runtime.
+    pub workers: usize,
+    /// Replaces the Plan's `target` (the CLI's `--host`).
+    pub host: Option<BaseUrl>,
+    /// Overrides the Plan's seed; `None` with no seed in the Plan is random.
+    pub seed: Option<u64>,
+    /// After a stop, how long in-flight journeys may take to finish.
+    pub stop_timeout: Duration,
+    /// How often shards are merged into the aggregate (and progress shown).
+    pub collect_every: Duration,
+    pub accept_invalid_certs: bool,
+    pub ca_file: Option<PathBuf>,
+    /// Scenario name for the summary (usually its file name).
+    pub scenario_name: String,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            host: None,
+            seed: None,
+            stop_timeout: Duration::from_secs(10),
+            collect_every: Duration::from_secs(1),
+            accept_invalid_certs: false,
+            ca_file: None,
+            scenario_name: String::from("scenario"),
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Errors that stop a run before any load is sent. Faults of the system
+//! under test are never errors: they are metrics.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum EngineError {
+    #[error(
+        "the scenario has requests with a relative path but no `target`; give one in the file or with --host"
+    )]
+    NoTarget,
+    #[error("invalid HTTP client settings: {0}")]
+    Http(String),
+    #[error("could not start worker thread {index}: {source}")]
+    Worker {
+        index: usize,
+        source: std::io::Error,
+    },
+    #[error("--workers must be at least 1")]
+    NoWorkers,
+}

@@ -1,0 +1,106 @@
+//! Data feeders: which row of a data file a virtual user sees.
+//!
+//! `sequential` and `unique` need one counter across all workers; it is an
+//! atomic touched once per journey (sequential) or once per user (unique),
+//! never per request.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use starling_scenario::value::Value;
+use starling_scenario::{DataId, DataOrder, DataSource};
+
+/// The shared position of every data source of a Plan.
+#[derive(Debug)]
+pub(crate) struct Feeders {
+    cursors: Vec<AtomicUsize>,
+}
+
+/// Why a row could not be given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NoRow {
+    /// The source has no rows at all.
+    Empty,
+    /// A `unique` source has handed out every row.
+    Exhausted,
+}
+
+impl Feeders {
+    pub(crate) fn new(sources: &[DataSource]) -> Feeders {
+        Feeders {
+            cursors: sources.iter().map(|_| AtomicUsize::new(0)).collect(),
+        }
+    }
+
+    /// The row for one draw. `unique_row` is the user's own row of a
+    /// `unique` source, drawn once for the user's life.
+    pub(crate) fn draw(
+        &self,
+        id: DataId,
+        source: &DataSource,
+        rng: &mut fastrand::Rng,
+        unique_row: &mut Option<usize>,
+    ) -> Result<Value, NoRow> {
+        let len = source.rows.len();
+        if len == 0 {
+            return Err(NoRow::Empty);
+        }
+        let index = match source.order {
+            DataOrder::Sequential => self.cursors[id].fetch_add(1, Ordering::Relaxed) % len,
+            DataOrder::Random => rng.usize(..len),
+            DataOrder::Unique => match *unique_row {
+                Some(row) => row,
+                None => {
+                    let row = self.cursors[id].fetch_add(1, Ordering::Relaxed);
+                    if row >= len {
+                        return Err(NoRow::Exhausted);
+                    }
+                    *unique_row = Some(row);
+                    row
+                }
+            },
+        };
+        Ok(source.rows[index].clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use starling_scenario::Exhausted;
+
+    use super::*;
+
+    fn source(order: DataOrder, rows: usize) -> DataSource {
+        DataSource {
+            name: "customers".into(),
+            rows: (0..rows).map(Value::from).collect::<Vec<_>>().into(),
+            order,
+            on_exhausted: Exhausted::Stop,
+        }
+    }
+
+    #[test]
+    fn sequential_wraps_around() {
+        let s = source(DataOrder::Sequential, 3);
+        let f = Feeders::new(std::slice::from_ref(&s));
+        let mut rng = fastrand::Rng::with_seed(1);
+        let got: Vec<_> = (0..5)
+            .map(|_| f.draw(0, &s, &mut rng, &mut None).unwrap().to_string())
+            .collect();
+        assert_eq!(got, ["0", "1", "2", "0", "1"]);
+    }
+
+    #[test]
+    fn unique_rows_go_to_one_user_each_then_run_out() {
+        let s = source(DataOrder::Unique, 2);
+        let f = Arc::new(Feeders::new(std::slice::from_ref(&s)));
+        let mut rng = fastrand::Rng::with_seed(1);
+        let (mut a, mut b, mut c) = (None, None, None);
+        let first = f.draw(0, &s, &mut rng, &mut a).unwrap();
+        // The same user keeps its row.
+        assert_eq!(f.draw(0, &s, &mut rng, &mut a).unwrap(), first);
+        assert_ne!(f.draw(0, &s, &mut rng, &mut b).unwrap(), first);
+        assert_eq!(f.draw(0, &s, &mut rng, &mut c), Err(NoRow::Exhausted));
+    }
+}

@@ -1,0 +1,145 @@
+//! A whole run: start the workers, collect their shards about once a
+//! second, and produce the Summary when they are done.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use starling_http::{Client, ClientConfig};
+use starling_metrics::{Aggregate, Progress, RunMeta, Summary};
+use starling_scenario::{LoadModel, Plan};
+
+use crate::catalog::catalog;
+use crate::config::RunConfig;
+use crate::control::{Control, RunState};
+use crate::error::EngineError;
+use crate::feeder::Feeders;
+use crate::target::Targets;
+use crate::worker::{self, Report, WorkerInit};
+
+/// What a finished run hands back.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub summary: Summary,
+    /// The run was stopped before its load shape ended (Ctrl-C).
+    pub stopped_early: bool,
+}
+
+/// Runs `plan` to its end, or until `control` stops it. Blocks the calling
+/// thread, which becomes the collector; `progress` is called after every
+/// collection. Errors only for bad settings, before any load is sent.
+pub fn run(
+    plan: Arc<Plan>,
+    config: &RunConfig,
+    control: &Control,
+    mut progress: impl FnMut(&Progress),
+) -> Result<RunOutcome, EngineError> {
+    if config.workers == 0 {
+        return Err(EngineError::NoWorkers);
+    }
+    let targets = Arc::new(Targets::new(&plan, config.host.as_ref())?);
+    let http = client_config(&plan, config);
+    // Built once here so a bad CA file is reported before any worker starts.
+    Client::new(http.clone()).map_err(|e| EngineError::Http(e.to_string()))?;
+    let catalog = Arc::new(catalog(&plan));
+    let feeders = Arc::new(Feeders::new(&plan.data));
+    let seed = config
+        .seed
+        .or(plan.seed)
+        .unwrap_or_else(|| fastrand::u64(..));
+    let active_users = Arc::new(AtomicU64::new(0));
+    let (tx, rx) = mpsc::channel::<Report>();
+    let start = Instant::now();
+    let started_at_unix_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+
+    let mut threads = Vec::with_capacity(config.workers);
+    for index in 0..config.workers {
+        let init = WorkerInit {
+            index,
+            workers: config.workers,
+            plan: plan.clone(),
+            targets: targets.clone(),
+            feeders: feeders.clone(),
+            catalog: catalog.clone(),
+            http: http.clone(),
+            seed: seed.wrapping_add(index as u64),
+            start,
+            stop_timeout: config.stop_timeout,
+            collect_every: config.collect_every,
+            state: control.subscribe(),
+            active_users: active_users.clone(),
+            reports: tx.clone(),
+        };
+        match worker::spawn(init) {
+            Ok(thread) => threads.push(thread),
+            Err(source) => {
+                control.abort();
+                return Err(EngineError::Worker { index, source });
+            }
+        }
+    }
+    drop(tx);
+
+    let mut aggregate = Aggregate::new((*catalog).clone());
+    let mut round = Vec::with_capacity(config.workers);
+    let mut finished = 0;
+    // Workers report on the same beat; a round closes when each has
+    // reported, or half a beat late if one lags, so the time series keeps
+    // one point per beat.
+    let mut deadline = start + config.collect_every + config.collect_every / 2;
+    while finished < config.workers {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok(report) => {
+                finished += usize::from(report.last);
+                round.push(report.snapshot);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if round.len() >= config.workers || Instant::now() >= deadline {
+            let users = active_users.load(Ordering::Relaxed);
+            aggregate.absorb(start.elapsed(), users, std::mem::take(&mut round));
+            progress(&aggregate.progress());
+            deadline = (deadline + config.collect_every).max(Instant::now());
+        }
+    }
+    if !round.is_empty() {
+        aggregate.absorb(start.elapsed(), 0, round);
+    }
+    for thread in threads {
+        let _ = thread.join();
+    }
+
+    let stopped_early = control.state() != RunState::Running;
+    let meta = RunMeta {
+        scenario: config.scenario_name.clone(),
+        started_at_unix_ms,
+        duration: start.elapsed(),
+        workers: config.workers,
+        model: match plan.load.model {
+            LoadModel::Closed => "closed".to_owned(),
+            LoadModel::Open => "open".to_owned(),
+        },
+        seed: Some(seed),
+        stopped_early,
+    };
+    Ok(RunOutcome {
+        summary: aggregate.summary(meta),
+        stopped_early,
+    })
+}
+
+fn client_config(plan: &Plan, config: &RunConfig) -> ClientConfig {
+    ClientConfig {
+        connect_timeout: plan.defaults.timeout.min(Duration::from_secs(10)),
+        accept_invalid_certs: config.accept_invalid_certs,
+        ca_file: config.ca_file.clone(),
+        keep_body_bytes: plan.defaults.keep_body_bytes,
+        max_redirects: plan.defaults.max_redirects,
+        user_agent: concat!("starling/", env!("CARGO_PKG_VERSION")).to_owned(),
+    }
+}

@@ -1,0 +1,80 @@
+//! Running steps: one module per step kind, mirroring the scenario crate's
+//! compile modules. Each kind's `run` takes the worker, the user and the
+//! iteration, and says whether the journey may go on.
+
+mod group;
+mod if_;
+mod poll;
+mod repeat;
+pub(crate) mod request;
+mod set;
+mod think;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use starling_metrics::FailureCategory;
+use starling_scenario::{OnFailure, Step};
+
+use crate::vu::{Iteration, Vu};
+use crate::worker::Worker;
+
+/// How a list of steps ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Every step passed.
+    Passed,
+    /// Every step ran, but at least one failed with `on_failure: continue`.
+    Failed(FailureCategory),
+    /// A step failed and stopped the journey.
+    Aborted(FailureCategory),
+    /// The user must stop (a `unique` data source ran out, or the run was
+    /// aborted).
+    StopUser,
+}
+
+/// Runs one step.
+pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: &Step) -> Flow {
+    match step {
+        Step::Request(request) => request::run_step(worker, vu, it, request).await,
+        Step::Think(think) => think::run(worker, vu, think).await,
+        Step::Poll(poll) => poll::run(worker, vu, it, poll).await,
+        Step::If(if_) => if_::run(worker, vu, it, if_).await,
+        Step::Repeat(repeat) => repeat::run(worker, vu, it, repeat).await,
+        Step::Group(group) => group::run(worker, vu, it, group).await,
+        Step::Set(set) => set::run(vu, it, set),
+    }
+}
+
+/// Runs a list of steps (a branch, a loop body, a group). Boxed because
+/// lists nest: an `if` holds lists that may hold another `if`.
+pub(crate) fn run_list<'a>(
+    worker: &'a Worker,
+    vu: &'a mut Vu,
+    it: &'a mut Iteration,
+    steps: &'a [Step],
+) -> Pin<Box<dyn Future<Output = Flow> + 'a>> {
+    Box::pin(async move {
+        let mut flow = Flow::Passed;
+        for step in steps {
+            match run(worker, vu, it, step).await {
+                Flow::Passed => {}
+                Flow::Failed(category) => {
+                    if flow == Flow::Passed {
+                        flow = Flow::Failed(category);
+                    }
+                }
+                stop @ (Flow::Aborted(_) | Flow::StopUser) => return stop,
+            }
+        }
+        flow
+    })
+}
+
+/// Turns a step's failure into the flow its `on_failure` asks for.
+pub(crate) fn failed(category: FailureCategory, on_failure: OnFailure) -> Flow {
+    match on_failure {
+        OnFailure::Abort => Flow::Aborted(category),
+        OnFailure::Continue => Flow::Failed(category),
+    }
+}

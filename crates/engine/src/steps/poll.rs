@@ -1,0 +1,49 @@
+//! The poll step: a request repeated every interval until a condition
+//! holds, up to a timeout; reported as one operation with its total wait,
+//! as a user waits for asynchronous work such as a payment settling.
+
+use tokio::time::Instant;
+
+use starling_metrics::FailureCategory;
+use starling_scenario::Poll;
+
+use super::{Flow, failed};
+use crate::steps::request::{send, view};
+use crate::vu::{Iteration, Vu, scope};
+use crate::worker::Worker;
+
+pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: &Poll) -> Flow {
+    let started = Instant::now();
+    let deadline = started + poll.timeout;
+    let outcome = loop {
+        let attempt = Instant::now();
+        // A failed attempt (a 404 before the resource exists, a timeout) is
+        // counted as a request failure but does not end the poll: only the
+        // poll's own timeout does.
+        let sent = send(worker, vu, it, &poll.request).await;
+        if sent.is_ok() {
+            let done = {
+                let last = it.last.as_ref().map(view);
+                let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
+                poll.until.is_true(&scope)
+            };
+            match done {
+                Ok(true) => break Ok(()),
+                Ok(false) => {}
+                Err(_) => break Err(FailureCategory::Template),
+            }
+        }
+        let next = attempt + poll.every;
+        if next >= deadline {
+            break Err(sent.err().unwrap_or(FailureCategory::Expectation));
+        }
+        if !worker.sleep_until_unless_aborted(next).await {
+            return Flow::StopUser;
+        }
+    };
+    worker.section_finished(poll.section, started.elapsed(), outcome.is_ok());
+    match outcome {
+        Ok(()) => Flow::Passed,
+        Err(category) => failed(category, poll.on_failure),
+    }
+}

@@ -1,0 +1,42 @@
+//! The repeat step: a step list run a number of times, or while a
+//! condition holds (with a cap, so a condition that never turns false
+//! cannot trap a user forever).
+
+use starling_metrics::FailureCategory;
+use starling_scenario::{OnFailure, Repeat, RepeatTimes};
+
+use super::{Flow, failed, run_list};
+use crate::steps::request::view;
+use crate::vu::{Iteration, Vu, scope};
+use crate::worker::Worker;
+
+pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: &Repeat) -> Flow {
+    let mut flow = Flow::Passed;
+    let mut round = 0u64;
+    loop {
+        let go_on = match &step.times {
+            RepeatTimes::Count(n) => round < *n,
+            RepeatTimes::While { condition, max } => {
+                if round >= *max {
+                    false
+                } else {
+                    let last = it.last.as_ref().map(view);
+                    let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
+                    match condition.is_true(&scope) {
+                        Ok(holds) => holds,
+                        Err(_) => return failed(FailureCategory::Template, OnFailure::Abort),
+                    }
+                }
+            }
+        };
+        if !go_on {
+            return flow;
+        }
+        match run_list(worker, vu, it, &step.steps).await {
+            Flow::Passed => {}
+            Flow::Failed(category) => flow = Flow::Failed(category),
+            stop => return stop,
+        }
+        round += 1;
+    }
+}

@@ -1,0 +1,351 @@
+//! The request step: render, send, measure, check, capture.
+//!
+//! Everything about the request that is not templated was fixed when the
+//! Plan was compiled; here only the templated parts are rendered. A failure
+//! of the system under test becomes a metric with a category, never an error.
+
+use starling_http::{Request, Response, Scheme, TransportError};
+use starling_metrics::{FailureCategory, FailureExample, RequestRecord};
+use starling_scenario::expect::ExpectFailure;
+use starling_scenario::response::ResponseView;
+use starling_scenario::scope::Scope;
+use starling_scenario::value::Value;
+use starling_scenario::{Body, RequestStep, UserTypeId};
+use tokio::time::Instant;
+
+use super::{Flow, failed};
+use crate::target::{Origin, parse_absolute};
+use crate::vu::{Iteration, Vu, scope};
+use crate::worker::Worker;
+
+/// Bytes of a body kept in a failure example.
+const EXAMPLE_BODY_BYTES: usize = 512;
+
+pub(crate) async fn run_step(
+    worker: &Worker,
+    vu: &mut Vu,
+    it: &mut Iteration,
+    step: &RequestStep,
+) -> Flow {
+    match send(worker, vu, it, step).await {
+        Ok(()) => Flow::Passed,
+        Err(category) => failed(category, step.on_failure),
+    }
+}
+
+/// Sends the request, records it, checks its expectations and stores its
+/// captures. The response stays in `it.last` for the steps after it.
+pub(crate) async fn send(
+    worker: &Worker,
+    vu: &mut Vu,
+    it: &mut Iteration,
+    step: &RequestStep,
+) -> Result<(), FailureCategory> {
+    let prepared = {
+        let last = it.last.as_ref().map(view);
+        let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
+        prepare(worker, step, &scope, vu.user_type)
+    };
+    let prepared = match prepared {
+        Ok(prepared) => prepared,
+        Err(message) => {
+            // Nothing was sent, so nothing is counted as a request: the
+            // server's counts and ours must agree.
+            worker.example(step.id, FailureCategory::Template, || FailureExample {
+                url: step.url.source().to_owned(),
+                status: None,
+                body: String::new(),
+                error: message,
+            });
+            return Err(FailureCategory::Template);
+        }
+    };
+    let header_refs: Vec<(&str, &str)> = prepared
+        .headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let (scheme, host, port) = prepared.dest.parts();
+    let request = Request {
+        method: step.method.as_str(),
+        scheme,
+        host,
+        port,
+        path_and_query: &prepared.path,
+        headers: &header_refs,
+        body: &prepared.body,
+        timeout: step.timeout.unwrap_or(worker.plan.defaults.timeout),
+    };
+    let started = Instant::now();
+    let result = vu.session.send(&request).await;
+    let lag = it.take_lag();
+    match result {
+        Err(error) => {
+            let category = transport_category(&error);
+            worker.record_request(
+                step.id,
+                &RequestRecord {
+                    status: None,
+                    connect: None,
+                    ttfb: None,
+                    total: started.elapsed(),
+                    schedule_lag: lag,
+                    bytes_sent: 0,
+                    bytes_received: 0,
+                    failure: Some(category),
+                },
+            );
+            worker.example(step.id, category, || FailureExample {
+                url: prepared.url(),
+                status: None,
+                body: String::new(),
+                error: error.to_string(),
+            });
+            it.last = None;
+            Err(category)
+        }
+        Ok(response) => {
+            let outcome = {
+                let view = view(&response);
+                let scope = scope(&vu.vars, vu.info(), it, Some(&view));
+                check(step, &view, &scope)
+            };
+            let failure = outcome.as_ref().err().map(|(category, _)| *category);
+            worker.record_request(
+                step.id,
+                &RequestRecord {
+                    status: Some(response.status),
+                    connect: response.timings.connect,
+                    ttfb: Some(response.timings.ttfb),
+                    total: response.timings.total,
+                    schedule_lag: lag,
+                    bytes_sent: response.bytes_sent,
+                    bytes_received: response.bytes_received,
+                    failure,
+                },
+            );
+            let result = match outcome {
+                Ok(captured) => {
+                    for (name, value) in captured {
+                        vu.vars.set(name, value);
+                    }
+                    Ok(())
+                }
+                Err((category, message)) => {
+                    worker.example(step.id, category, || FailureExample {
+                        url: prepared.url(),
+                        status: Some(response.status),
+                        body: body_prefix(&response.body),
+                        error: message,
+                    });
+                    Err(category)
+                }
+            };
+            it.last = Some(response);
+            result
+        }
+    }
+}
+
+/// A view of a response for expectations, captures and conditions.
+pub(crate) fn view(response: &Response) -> ResponseView<'_> {
+    ResponseView::new(
+        response.status,
+        &response.headers,
+        &response.body,
+        response.timings.total,
+    )
+}
+
+/// Expectations first, then captures: a response that failed its
+/// expectations is not trusted for captures.
+fn check<'s>(
+    step: &'s RequestStep,
+    view: &ResponseView<'_>,
+    scope: &Scope<'_>,
+) -> Result<Vec<(&'s str, Value)>, (FailureCategory, String)> {
+    if let Err(failure) = step.expect.check(view, scope) {
+        let category = if matches!(failure, ExpectFailure::Status { .. }) {
+            FailureCategory::Status
+        } else {
+            FailureCategory::Expectation
+        };
+        return Err((category, failure.to_string()));
+    }
+    step.capture
+        .iter()
+        .map(|capture| {
+            capture
+                .extract(view)
+                .map(|value| (capture.var.as_str(), value))
+                .map_err(|e| {
+                    (
+                        FailureCategory::Capture,
+                        format!("capture `{}`: {e}", capture.var),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn transport_category(error: &TransportError) -> FailureCategory {
+    match error.kind() {
+        "connect" => FailureCategory::Connect,
+        "timeout" => FailureCategory::Timeout,
+        "reset" => FailureCategory::Reset,
+        "tls" => FailureCategory::Tls,
+        "redirects" => FailureCategory::Redirects,
+        _ => FailureCategory::Protocol,
+    }
+}
+
+fn body_prefix(body: &[u8]) -> String {
+    let end = body.len().min(EXAMPLE_BODY_BYTES);
+    String::from_utf8_lossy(&body[..end]).into_owned()
+}
+
+/// Where a rendered request goes.
+#[derive(Debug)]
+enum Dest<'w> {
+    Base(&'w Origin),
+    Absolute {
+        scheme: Scheme,
+        host: String,
+        port: u16,
+    },
+}
+
+impl Dest<'_> {
+    fn parts(&self) -> (Scheme, &str, u16) {
+        match self {
+            Dest::Base(origin) => (origin.scheme, &origin.host, origin.port),
+            Dest::Absolute { scheme, host, port } => (*scheme, host, *port),
+        }
+    }
+}
+
+/// A request with every template rendered.
+#[derive(Debug)]
+struct Prepared<'w> {
+    dest: Dest<'w>,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Prepared<'_> {
+    /// The full URL, for failure examples only (never on the success path).
+    fn url(&self) -> String {
+        match &self.dest {
+            Dest::Base(origin) => format!("{}{}", origin.display(), self.path),
+            Dest::Absolute { scheme, host, port } => {
+                let origin = Origin {
+                    scheme: *scheme,
+                    host: host.clone(),
+                    port: *port,
+                    prefix: String::new(),
+                };
+                format!("{}{}", origin.display(), self.path)
+            }
+        }
+    }
+}
+
+fn prepare<'w>(
+    worker: &'w Worker,
+    step: &RequestStep,
+    scope: &Scope<'_>,
+    user_type: UserTypeId,
+) -> Result<Prepared<'w>, String> {
+    let mut rendered = String::new();
+    step.url
+        .render_into(scope, &mut rendered)
+        .map_err(|e| e.to_string())?;
+    let (dest, mut path) = match worker.targets.origin(&step.base) {
+        Some(origin) => {
+            let mut path = String::with_capacity(origin.prefix.len() + rendered.len() + 1);
+            path.push_str(&origin.prefix);
+            if !rendered.starts_with('/') {
+                path.push('/');
+            }
+            path.push_str(&rendered);
+            (Dest::Base(origin), path)
+        }
+        None => {
+            let url = parse_absolute(&rendered)?;
+            let dest = Dest::Absolute {
+                scheme: url.scheme,
+                host: url.host.to_owned(),
+                port: url.port,
+            };
+            (dest, url.path_and_query.into_owned())
+        }
+    };
+    append_query(&mut path, &step.query, scope)?;
+
+    let user_type = &worker.plan.user_types[user_type];
+    let mut headers = Vec::new();
+    for (name, value) in worker
+        .plan
+        .defaults
+        .headers
+        .iter()
+        .chain(&user_type.headers)
+        .chain(&step.headers)
+    {
+        let value = value.render(scope).map_err(|e| e.to_string())?;
+        // A later level replaces an earlier one's header of the same name.
+        headers.retain(|(n, _): &(String, String)| !n.eq_ignore_ascii_case(name));
+        headers.push((name.clone(), value));
+    }
+
+    let mut body = Vec::new();
+    let content_type = match &step.body {
+        Body::None => None,
+        Body::Json(json) => {
+            json.render_into(scope, &mut body)
+                .map_err(|e| e.to_string())?;
+            Some("application/json")
+        }
+        Body::Raw(raw) => {
+            body = raw.render(scope).map_err(|e| e.to_string())?.into_bytes();
+            None
+        }
+        Body::Form(fields) => {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            for (name, value) in fields {
+                form.append_pair(name, &value.render(scope).map_err(|e| e.to_string())?);
+            }
+            body = form.finish().into_bytes();
+            Some("application/x-www-form-urlencoded")
+        }
+    };
+    if let Some(content_type) = content_type
+        && !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
+        headers.push(("content-type".to_owned(), content_type.to_owned()));
+    }
+    Ok(Prepared {
+        dest,
+        path,
+        headers,
+        body,
+    })
+}
+
+fn append_query(
+    path: &mut String,
+    query: &[(String, starling_scenario::template::Template)],
+    scope: &Scope<'_>,
+) -> Result<(), String> {
+    for (name, value) in query {
+        let value = value.render(scope).map_err(|e| e.to_string())?;
+        path.push(if path.contains('?') { '&' } else { '?' });
+        path.extend(url::form_urlencoded::byte_serialize(name.as_bytes()));
+        path.push('=');
+        path.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
+    }
+    Ok(())
+}

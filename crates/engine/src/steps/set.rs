@@ -1,0 +1,24 @@
+//! The set step: variables computed from expressions, in order, so a later
+//! one can use an earlier one.
+
+use starling_metrics::FailureCategory;
+use starling_scenario::{OnFailure, Set};
+
+use super::{Flow, failed};
+use crate::steps::request::view;
+use crate::vu::{Iteration, Vu, scope};
+
+pub(crate) fn run(vu: &mut Vu, it: &Iteration, set: &Set) -> Flow {
+    for (name, expr) in &set.vars {
+        let value = {
+            let last = it.last.as_ref().map(view);
+            let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
+            expr.eval(&scope)
+        };
+        match value {
+            Ok(value) => vu.vars.set(name, value),
+            Err(_) => return failed(FailureCategory::Template, OnFailure::Abort),
+        }
+    }
+    Flow::Passed
+}

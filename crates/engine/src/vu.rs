@@ -1,0 +1,139 @@
+//! A virtual user: one simulated person with its own connections, cookies,
+//! variables and random numbers, and the loop it lives in.
+//!
+//! Both load models run this same loop; only the pacer differs (it decides
+//! when the next journey starts). A user holds nothing while it waits but
+//! its session (sockets and cookie jar) and its variables.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use starling_http::{Response, Session};
+use starling_scenario::UserTypeId;
+use starling_scenario::response::ResponseView;
+use starling_scenario::scope::{Scope, Vars, VuInfo};
+
+use crate::control::RunState;
+use crate::journey;
+use crate::pacer::Pacer;
+use crate::steps::{self, Flow};
+use crate::worker::Worker;
+
+/// A virtual user's own state.
+#[derive(Debug)]
+pub(crate) struct Vu {
+    pub(crate) id: u64,
+    pub(crate) user_type: UserTypeId,
+    pub(crate) session: Session,
+    /// Captures and `set` values persist for the user's life, so a token
+    /// captured in `on_start` serves every later journey.
+    pub(crate) vars: Vars,
+    pub(crate) iteration: u64,
+    pub(crate) rng: fastrand::Rng,
+    /// The row of each `unique` data source this user holds for its life.
+    pub(crate) unique_rows: Vec<Option<usize>>,
+}
+
+/// What one journey iteration carries from step to step.
+#[derive(Debug)]
+pub(crate) struct Iteration {
+    pub(crate) journey_name: Rc<str>,
+    /// How late this iteration started against its intended start (open
+    /// model). Charged to the first request only: later ones were not
+    /// delayed by the scheduler.
+    pub(crate) schedule_lag: std::time::Duration,
+    /// The latest response, for `if`, `until` and `while` after a request.
+    /// Dropped with the iteration, so an idle user keeps no body.
+    pub(crate) last: Option<Response>,
+}
+
+impl Iteration {
+    pub(crate) fn new(name: Rc<str>, schedule_lag: std::time::Duration) -> Self {
+        Iteration {
+            journey_name: name,
+            schedule_lag,
+            last: None,
+        }
+    }
+
+    /// The lag for the next request to report, then zero.
+    pub(crate) fn take_lag(&mut self) -> std::time::Duration {
+        std::mem::take(&mut self.schedule_lag)
+    }
+}
+
+/// Builds the scope templates see. A free function over the fields, so the
+/// borrow of `vars` does not lock the whole user (its session stays usable).
+pub(crate) fn scope<'a>(
+    vars: &'a Vars,
+    vu: VuInfo,
+    it: &'a Iteration,
+    response: Option<&'a ResponseView<'a>>,
+) -> Scope<'a> {
+    Scope {
+        vars,
+        vu,
+        journey: &it.journey_name,
+        response,
+    }
+}
+
+impl Vu {
+    pub(crate) fn info(&self) -> VuInfo {
+        VuInfo {
+            id: self.id,
+            iteration: self.iteration,
+        }
+    }
+}
+
+/// Flags the worker uses to steer one user.
+#[derive(Debug, Default)]
+pub(crate) struct VuHandle {
+    /// Set by a ramp-down: finish the current journey, then stop.
+    pub(crate) stop: Cell<bool>,
+    pub(crate) done: Cell<bool>,
+}
+
+/// The user's whole life: `on_start`, journeys as the pacer allows, then
+/// `on_stop` unless the run is aborted.
+pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handle: Rc<VuHandle>) {
+    worker.users_started();
+    let user_type = &worker.plan.user_types[vu.user_type];
+    let iterations = worker.plan.load.iterations;
+    let mut alive = run_hook(&worker, &mut vu, &user_type.on_start, "on_start").await;
+    while alive {
+        let Some(intended) = pacer.next_start(&worker, &mut vu, &handle).await else {
+            break;
+        };
+        alive = journey::run(&worker, &mut vu, intended).await;
+        vu.iteration += 1;
+        if iterations.is_some_and(|n| vu.iteration >= n) {
+            break;
+        }
+    }
+    if worker.state() != RunState::Abort {
+        run_hook(&worker, &mut vu, &user_type.on_stop, "on_stop").await;
+    }
+    vu.session.close();
+    handle.done.set(true);
+    worker.users_stopped();
+}
+
+/// Runs `on_start` or `on_stop`: its requests count in the request and
+/// service views, not as a journey. Returns false when the user must stop.
+async fn run_hook(
+    worker: &Worker,
+    vu: &mut Vu,
+    steps_: &[starling_scenario::Step],
+    name: &str,
+) -> bool {
+    if steps_.is_empty() {
+        return true;
+    }
+    let mut it = Iteration::new(Rc::from(name), std::time::Duration::ZERO);
+    !matches!(
+        steps::run_list(worker, vu, &mut it, steps_).await,
+        Flow::StopUser
+    )
+}

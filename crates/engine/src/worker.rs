@@ -1,0 +1,461 @@
+//! A worker: one OS thread with its own single-threaded runtime, its own
+//! virtual users and its own metrics shard.
+//!
+//! Nothing on the request path crosses threads: users are `spawn_local`
+//! tasks, the shard is a `RefCell` borrowed for one record at a time (never
+//! across an await), and the collector receives one snapshot per second.
+
+use std::cell::{Cell, RefCell, RefMut};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use tokio::sync::{Notify, watch};
+use tokio::time::{Instant, sleep_until};
+
+use starling_http::{Client, ClientConfig};
+use starling_metrics::{Catalog, FailureCategory, FailureExample, RequestRecord, Shard, Snapshot};
+use starling_scenario::scope::Vars;
+use starling_scenario::{JourneyId, Plan, SectionId, UserTypeId};
+
+use crate::control::RunState;
+use crate::feeder::Feeders;
+use crate::pacer::{Arrivals, Pacer};
+use crate::population::UserTypeSequence;
+use crate::schedule::{Schedule, share};
+use crate::target::Targets;
+use crate::vu::{self, Vu, VuHandle};
+
+/// How often the closed model compares the users it has with the curve.
+const POPULATION_TICK: Duration = Duration::from_millis(10);
+/// Users an open model may create when the scenario sets no `max_users`.
+const DEFAULT_MAX_USERS: u32 = 10_000;
+
+/// What a worker reports to the collector.
+#[derive(Debug)]
+pub(crate) struct Report {
+    pub(crate) snapshot: Snapshot,
+    /// The worker has finished; this is its last snapshot.
+    pub(crate) last: bool,
+}
+
+/// Everything a worker thread is started with.
+#[derive(Debug)]
+pub(crate) struct WorkerInit {
+    pub(crate) index: usize,
+    pub(crate) workers: usize,
+    pub(crate) plan: Arc<Plan>,
+    pub(crate) targets: Arc<Targets>,
+    pub(crate) feeders: Arc<Feeders>,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) http: ClientConfig,
+    pub(crate) seed: u64,
+    pub(crate) start: std::time::Instant,
+    pub(crate) stop_timeout: Duration,
+    pub(crate) collect_every: Duration,
+    pub(crate) state: watch::Receiver<RunState>,
+    pub(crate) active_users: Arc<AtomicU64>,
+    pub(crate) reports: Sender<Report>,
+}
+
+/// State shared by all tasks of one worker thread.
+#[derive(Debug)]
+pub(crate) struct Worker {
+    pub(crate) plan: Arc<Plan>,
+    pub(crate) targets: Arc<Targets>,
+    pub(crate) feeders: Arc<Feeders>,
+    index: usize,
+    workers: usize,
+    client: Client,
+    shard: RefCell<Shard>,
+    state: Cell<RunState>,
+    /// Woken (all waiters) when the run state changes or a user is told to
+    /// stop, so sleeping users notice at once.
+    wake: Notify,
+    live_users: Cell<usize>,
+    users_gone: Notify,
+    active_users: Arc<AtomicU64>,
+    /// Per user type: cumulative journey weights, for picking by weight.
+    journey_picks: Vec<Vec<(f64, JourneyId)>>,
+    journey_names: Vec<Rc<str>>,
+    seed: u64,
+    start: Instant,
+}
+
+/// Runs a worker thread to its end.
+pub(crate) fn spawn(init: WorkerInit) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(format!("starling-worker-{}", init.index))
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(_) => return,
+            };
+            let local = tokio::task::LocalSet::new();
+            local.block_on(&runtime, main(init));
+        })
+}
+
+async fn main(init: WorkerInit) {
+    let reports = init.reports.clone();
+    let (collect_every, stop_timeout) = (init.collect_every, init.stop_timeout);
+    let mut state_rx = init.state.clone();
+    let Some(worker) = Worker::new(init) else {
+        return;
+    };
+    let worker = Rc::new(worker);
+
+    // Forward run-state changes from the control channel to local sleepers.
+    let forward = {
+        let worker = worker.clone();
+        tokio::task::spawn_local(async move {
+            while state_rx.changed().await.is_ok() {
+                let state = *state_rx.borrow_and_update();
+                worker.state.set(state);
+                worker.wake.notify_waiters();
+            }
+        })
+    };
+    // Send the shard's deltas to the collector on a steady beat.
+    let reporter = {
+        let (worker, reports) = (worker.clone(), reports.clone());
+        tokio::task::spawn_local(async move {
+            let mut beat = tokio::time::interval_at(worker.start + collect_every, collect_every);
+            loop {
+                beat.tick().await;
+                let snapshot = worker.shard.borrow_mut().take();
+                if reports
+                    .send(Report {
+                        snapshot,
+                        last: false,
+                    })
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        })
+    };
+
+    match worker.plan.load.model {
+        starling_scenario::LoadModel::Closed => closed_model(&worker).await,
+        starling_scenario::LoadModel::Open => open_model(&worker).await,
+    }
+    drain(&worker, stop_timeout).await;
+
+    reporter.abort();
+    forward.abort();
+    let snapshot = worker.shard.borrow_mut().take();
+    let _ = reports.send(Report {
+        snapshot,
+        last: true,
+    });
+}
+
+impl Worker {
+    fn new(init: WorkerInit) -> Option<Worker> {
+        let client = Client::new(init.http).ok()?;
+        let plan = init.plan;
+        let journey_picks = plan
+            .user_types
+            .iter()
+            .map(|u| {
+                let mut sum = 0.0;
+                u.journeys
+                    .iter()
+                    .map(|&j| {
+                        sum += plan.journeys[j].weight;
+                        (sum, j)
+                    })
+                    .collect()
+            })
+            .collect();
+        let journey_names = plan
+            .journeys
+            .iter()
+            .map(|j| Rc::from(j.name.as_str()))
+            .collect();
+        let state = *init.state.borrow();
+        Some(Worker {
+            targets: init.targets,
+            feeders: init.feeders,
+            index: init.index,
+            workers: init.workers,
+            client,
+            shard: RefCell::new(Shard::new(&init.catalog)),
+            state: Cell::new(state),
+            wake: Notify::new(),
+            live_users: Cell::new(0),
+            users_gone: Notify::new(),
+            active_users: init.active_users,
+            journey_picks,
+            journey_names,
+            seed: init.seed,
+            start: Instant::from_std(init.start),
+            plan,
+        })
+    }
+
+    /// The shard, for one record. Never hold it across an await.
+    pub(crate) fn shard(&self) -> RefMut<'_, Shard> {
+        self.shard.borrow_mut()
+    }
+
+    pub(crate) fn record_request(&self, request: usize, record: &RequestRecord) {
+        self.shard.borrow_mut().record_request(request, record);
+    }
+
+    /// Keeps a failure example if the shard still wants one; the example is
+    /// only built then, so a failing run does not format every failure.
+    pub(crate) fn example(
+        &self,
+        request: usize,
+        category: FailureCategory,
+        build: impl FnOnce() -> FailureExample,
+    ) {
+        let mut shard = self.shard.borrow_mut();
+        if shard.wants_example(request, category) {
+            shard.record_example(request, category, build());
+        }
+    }
+
+    pub(crate) fn section_finished(&self, section: SectionId, duration: Duration, ok: bool) {
+        self.shard
+            .borrow_mut()
+            .section_finished(section, duration, ok);
+    }
+
+    pub(crate) fn state(&self) -> RunState {
+        self.state.get()
+    }
+
+    /// Whether a user may start another journey.
+    pub(crate) fn running(&self, handle: &VuHandle) -> bool {
+        self.state.get() == RunState::Running && !handle.stop.get()
+    }
+
+    /// Completes at the next wake-up (state change, ramp-down).
+    pub(crate) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+
+    /// Waits `pause` unless the user is stopped first; true if it may go on.
+    pub(crate) async fn wait_while_running(&self, pause: Duration, handle: &VuHandle) -> bool {
+        let deadline = Instant::now() + pause;
+        loop {
+            if !self.running(handle) {
+                return false;
+            }
+            if Instant::now() >= deadline {
+                return true;
+            }
+            tokio::select! {
+                () = sleep_until(deadline) => {}
+                () = self.wake.notified() => {}
+            }
+        }
+    }
+
+    /// Sleeps inside a journey; only an abort cuts it short.
+    pub(crate) async fn sleep_unless_aborted(&self, pause: Duration) -> bool {
+        self.sleep_until_unless_aborted(Instant::now() + pause)
+            .await
+    }
+
+    pub(crate) async fn sleep_until_unless_aborted(&self, deadline: Instant) -> bool {
+        loop {
+            if self.state.get() == RunState::Abort {
+                return false;
+            }
+            if Instant::now() >= deadline {
+                return true;
+            }
+            tokio::select! {
+                () = sleep_until(deadline) => {}
+                () = self.wake.notified() => {}
+            }
+        }
+    }
+
+    /// Picks one of a user type's journeys by weight.
+    pub(crate) fn pick_journey(
+        &self,
+        user_type: UserTypeId,
+        rng: &mut fastrand::Rng,
+    ) -> Option<JourneyId> {
+        let picks = &self.journey_picks[user_type];
+        let total = picks.last()?.0;
+        let x = rng.f64() * total;
+        picks
+            .iter()
+            .find(|(cum, _)| x < *cum)
+            .or(picks.last())
+            .map(|(_, j)| *j)
+    }
+
+    pub(crate) fn journey_name(&self, id: JourneyId) -> Rc<str> {
+        self.journey_names[id].clone()
+    }
+
+    pub(crate) fn users_started(&self) {
+        self.live_users.set(self.live_users.get() + 1);
+        self.active_users.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn users_stopped(&self) {
+        self.live_users.set(self.live_users.get() - 1);
+        self.active_users.fetch_sub(1, Ordering::Relaxed);
+        self.users_gone.notify_waiters();
+    }
+
+    /// Creates user number `number` of type `user_type` and starts its life.
+    fn spawn_user(
+        self: &Rc<Self>,
+        number: u64,
+        user_type: UserTypeId,
+        pacer: Pacer,
+    ) -> Rc<VuHandle> {
+        let handle = Rc::new(VuHandle::default());
+        let vu = Vu {
+            id: number,
+            user_type,
+            session: self.client.session(),
+            vars: Vars::new(),
+            iteration: 0,
+            // Each user's randomness derives from the run seed and its
+            // number, so a seeded run makes the same choices every time.
+            rng: fastrand::Rng::with_seed(self.seed ^ number.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            unique_rows: vec![None; self.plan.data.len()],
+        };
+        tokio::task::spawn_local(vu::live(self.clone(), vu, pacer, handle.clone()));
+        handle
+    }
+
+    fn elapsed(&self) -> Duration {
+        Instant::now().saturating_duration_since(self.start)
+    }
+
+    /// Sleeps until `deadline` or until the state leaves `Running`.
+    async fn tick_until(&self, deadline: Instant) -> bool {
+        if self.state.get() != RunState::Running {
+            return false;
+        }
+        tokio::select! {
+            () = sleep_until(deadline) => {}
+            () = self.wake.notified() => {}
+        }
+        self.state.get() == RunState::Running
+    }
+}
+
+/// Closed model: keep this worker's share of the curve's users alive.
+async fn closed_model(worker: &Rc<Worker>) {
+    let load = &worker.plan.load;
+    let schedule = Schedule::new(&load.stages);
+    let final_users = load.stages.last().map_or(0.0, |s| s.target);
+    let final_share = share(whole(final_users), worker.index, worker.workers);
+    let mut types = UserTypeSequence::new(&worker.plan);
+    let mut types_left = true;
+    let mut users: Vec<Rc<VuHandle>> = Vec::new();
+    loop {
+        let t = worker.elapsed();
+        if schedule.end().is_some_and(|end| t >= end) {
+            break;
+        }
+        let wanted = share(whole(schedule.value_at(t)), worker.index, worker.workers) as usize;
+        while types_left && users.len() < wanted {
+            match types.next_for_worker(worker.index, worker.workers) {
+                Some((number, user_type)) => {
+                    let pacer = Pacer::Closed { last_start: None };
+                    users.push(worker.spawn_user(number, user_type, pacer));
+                }
+                None => types_left = false,
+            }
+        }
+        if users.len() > wanted {
+            // Ramp down: the newest users finish their journey and leave.
+            for handle in users.drain(wanted..) {
+                handle.stop.set(true);
+            }
+            worker.wake.notify_waiters();
+        }
+        let all_spawned = !types_left || users.len() as u64 >= final_share;
+        if load.iterations.is_some() && all_spawned && users.iter().all(|u| u.done.get()) {
+            break;
+        }
+        if !worker.tick_until(Instant::now() + POPULATION_TICK).await {
+            break;
+        }
+    }
+}
+
+/// Open model: start this worker's share of the arrivals, each on a ready
+/// user, creating users up to this worker's share of `max_users`.
+async fn open_model(worker: &Rc<Worker>) {
+    let load = &worker.plan.load;
+    let schedule = Schedule::new(&load.stages);
+    let max_users = share(
+        u64::from(load.max_users.unwrap_or(DEFAULT_MAX_USERS)),
+        worker.index,
+        worker.workers,
+    ) as usize;
+    let arrivals = Rc::new(Arrivals::default());
+    let mut types = UserTypeSequence::new(&worker.plan);
+    // Arrival m of the run goes to worker m % workers; its due time is
+    // computed from the run's start, so the rate never drifts.
+    let mut number = worker.index as u64;
+    while let Some(due) = schedule.time_of_area(number as f64) {
+        let due = worker.start + due;
+        if !worker.tick_until(due).await {
+            break;
+        }
+        if Instant::now() < due {
+            continue; // woken early by something else
+        }
+        arrivals.push(due);
+        if arrivals.unserved() > 0
+            && worker.live_users.get() < max_users
+            && let Some((number, user_type)) = types.next_for_worker(worker.index, worker.workers)
+        {
+            worker.spawn_user(number, user_type, Pacer::open(arrivals.clone()));
+        }
+        // Arrivals nobody can start soon are dropped, and counted: at most
+        // one waiting arrival per user this worker may have.
+        while arrivals.len() > max_users.max(1) && arrivals.drop_oldest() {
+            worker.shard().arrival_dropped();
+        }
+        number += worker.workers as u64;
+    }
+    arrivals.close();
+    while arrivals.drop_oldest() {
+        worker.shard().arrival_dropped();
+    }
+}
+
+/// Stops the users: no new journeys; in-flight ones get `stop_timeout` to
+/// finish (unless the run is aborted), then whatever is left is dropped.
+async fn drain(worker: &Rc<Worker>, stop_timeout: Duration) {
+    if worker.state.get() == RunState::Running {
+        worker.state.set(RunState::Draining);
+    }
+    worker.wake.notify_waiters();
+    let deadline = Instant::now() + stop_timeout;
+    while worker.live_users.get() > 0 && worker.state.get() != RunState::Abort {
+        tokio::select! {
+            () = worker.users_gone.notified() => {}
+            () = worker.wake.notified() => {}
+            () = sleep_until(deadline) => break,
+        }
+    }
+}
+
+/// A curve value as a whole number of users; tiny float errors never cost
+/// a user.
+fn whole(value: f64) -> u64 {
+    (value + 1e-9).floor().max(0.0) as u64
+}
