@@ -1,10 +1,12 @@
 //! `starling demo`: start the demo microservice system on loopback and run
 //! the checkout scenario against it; `starling demo serve`: only start it.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
 use starling_demo::{Demo, DemoConfig};
+use starling_metrics::Summary;
 use starling_scenario::BaseUrl;
 
 use crate::Failure;
@@ -103,16 +105,38 @@ fn run_demo(args: &DemoArgs) -> Result<(), Failure> {
         args.users, args.duration
     ));
     let result = execute(plan, config, args.out.as_deref(), args.quiet);
-
-    let stats = runtime.block_on(demo.stats());
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "\nWhat the demo services counted on their side:");
-    for (service, routes) in &stats {
-        let total: u64 = routes.values().sum();
-        let _ = writeln!(out, "  {service:<9} {total:>8} requests");
-    }
+    let received = runtime.block_on(demo.stats());
     runtime.block_on(demo.shutdown());
-    result
+    let summary = result?;
+    print_fan_out(&summary, &received, &mut std::io::stdout().lock());
+    Ok(())
+}
+
+/// The systemic-load view from the services' side: what each received in
+/// all, against what starling sent it (through the gateway). The
+/// difference is the load other services put on it.
+fn print_fan_out(
+    summary: &Summary,
+    received: &BTreeMap<String, BTreeMap<String, u64>>,
+    out: &mut impl Write,
+) {
+    let _ = writeln!(
+        out,
+        "\nFAN-OUT (counted by the demo services themselves)\n {:<10} {:>10} {:>14} {:>20}",
+        "service", "received", "from starling", "from other services"
+    );
+    for (service, routes) in received {
+        if service == "gateway" {
+            continue;
+        }
+        let total: u64 = routes.values().sum();
+        let direct = summary.services.get(service).map_or(0, |s| s.requests);
+        let _ = writeln!(
+            out,
+            " {service:<10} {total:>10} {direct:>14} {:>20}",
+            total.saturating_sub(direct)
+        );
+    }
 }
 
 fn print_urls(demo: &Demo, out: &mut impl Write) {

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use starling_engine::{Control, RunConfig};
+use starling_metrics::Summary;
 use starling_scenario::{BaseUrl, Plan};
 
 use crate::Failure;
@@ -21,7 +22,7 @@ pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
         .map_err(Failure::Input)?;
     let mut config = engine_config(&args.engine, scenario_name(&args.file))?;
     config.host = args.host.as_deref().map(parse_host).transpose()?;
-    execute(plan, config, args.out.as_deref(), args.quiet)
+    execute(plan, config, args.out.as_deref(), args.quiet).map(drop)
 }
 
 /// Runs a compiled plan with Ctrl-C wired in, then prints and writes the
@@ -31,7 +32,7 @@ pub(crate) fn execute(
     config: RunConfig,
     out: Option<&Path>,
     quiet: bool,
-) -> Result<(), Failure> {
+) -> Result<Summary, Failure> {
     let control = Control::new();
     signals::forward_to(control.clone())
         .map_err(|e| Failure::Runtime(format!("could not watch for Ctrl-C: {e}")))?;
@@ -42,7 +43,8 @@ pub(crate) fn execute(
     if outcome.stopped_early {
         output::notice("run stopped early; the summary covers what was measured");
     }
-    output::report(&outcome.summary, out)
+    output::report(&outcome.summary, out)?;
+    Ok(outcome.summary)
 }
 
 pub(crate) fn load_override(args: &LoadArgs) -> Result<LoadOverride, Failure> {

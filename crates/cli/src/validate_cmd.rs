@@ -22,7 +22,7 @@ pub(crate) fn load_scenario(path: &Path) -> Result<Plan, Failure> {
         Err(diagnostics) => {
             let mut err = std::io::stderr().lock();
             if std::io::stderr().is_terminal() {
-                let _ = writeln!(err, "{:?}", miette::Report::new(diagnostics));
+                let _ = write!(err, "{}", diagnostics.render_fancy(true));
             } else {
                 let _ = writeln!(err, "{diagnostics}");
             }

@@ -15,6 +15,7 @@ use crate::config::RunConfig;
 use crate::control::{Control, RunState};
 use crate::error::EngineError;
 use crate::feeder::Feeders;
+use crate::schedule::Schedule;
 use crate::target::Targets;
 use crate::worker::{self, Report, WorkerInit};
 
@@ -49,6 +50,7 @@ pub fn run(
         .or(plan.seed)
         .unwrap_or_else(|| fastrand::u64(..));
     let active_users = Arc::new(AtomicU64::new(0));
+    let planned = Schedule::new(&plan.load.stages).end();
     let (tx, rx) = mpsc::channel::<Report>();
     let start = Instant::now();
     let started_at_unix_ms = SystemTime::now()
@@ -103,7 +105,10 @@ pub fn run(
         if round.len() >= config.workers || Instant::now() >= deadline {
             let users = active_users.load(Ordering::Relaxed);
             aggregate.absorb(start.elapsed(), users, std::mem::take(&mut round));
-            progress(&aggregate.progress());
+            progress(&Progress {
+                planned,
+                ..aggregate.progress()
+            });
             deadline = (deadline + config.collect_every).max(Instant::now());
         }
     }

@@ -11,7 +11,6 @@ use starling_scenario::response::ResponseView;
 use starling_scenario::scope::Scope;
 use starling_scenario::value::Value;
 use starling_scenario::{Body, RequestStep, UserTypeId};
-use tokio::time::Instant;
 
 use super::{Flow, failed};
 use crate::target::{Origin, parse_absolute};
@@ -76,19 +75,19 @@ pub(crate) async fn send(
         body: &prepared.body,
         timeout: step.timeout.unwrap_or(worker.plan.defaults.timeout),
     };
-    let started = Instant::now();
     let result = vu.session.send(&request).await;
     let lag = it.take_lag();
     match result {
         Err(error) => {
             let category = transport_category(&error);
+            let timings = error.timings();
             worker.record_request(
                 step.id,
                 &RequestRecord {
                     status: None,
-                    connect: None,
+                    connect: timings.connect,
                     ttfb: None,
-                    total: started.elapsed(),
+                    total: timings.total,
                     schedule_lag: lag,
                     bytes_sent: 0,
                     bytes_received: 0,
