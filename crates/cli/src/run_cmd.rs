@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use starling_engine::{Control, RunConfig};
+use starling_engine::{Control, EngineError, RunConfig};
 use starling_metrics::Summary;
 use starling_scenario::{BaseUrl, Plan};
 
@@ -38,7 +38,10 @@ pub(crate) fn execute(
         .map_err(|e| Failure::Runtime(format!("could not watch for Ctrl-C: {e}")))?;
     let mut progress = ProgressLine::new(quiet);
     let outcome = starling_engine::run(Arc::new(plan), &config, &control, |p| progress.update(p))
-        .map_err(|e| Failure::Input(e.to_string()))?;
+        .map_err(|e| match e {
+        EngineError::Worker { .. } => Failure::Runtime(e.to_string()),
+        _ => Failure::Input(e.to_string()),
+    })?;
     progress.finish();
     if outcome.stopped_early {
         output::notice("run stopped early; the summary covers what was measured");

@@ -106,7 +106,9 @@ pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handl
         let Some(intended) = pacer.next_start(&worker, &mut vu, &handle).await else {
             break;
         };
-        alive = journey::run(&worker, &mut vu, intended).await;
+        // Boxed so the journey's (large) state lives on the heap only while
+        // it runs: an idle user's task is just the pacer's wait.
+        alive = Box::pin(journey::run(&worker, &mut vu, intended)).await;
         vu.iteration += 1;
         if iterations.is_some_and(|n| vu.iteration >= n) {
             break;
