@@ -4,13 +4,16 @@
 //! Plan was compiled; here only the templated parts are rendered. A failure
 //! of the system under test becomes a metric with a category, never an error.
 
+use std::borrow::Cow;
+
 use starling_http::{Request, Response, Scheme, TransportError};
 use starling_metrics::{FailureCategory, FailureExample, RequestRecord};
 use starling_scenario::expect::ExpectFailure;
 use starling_scenario::response::ResponseView;
 use starling_scenario::scope::Scope;
+use starling_scenario::template::Template;
 use starling_scenario::value::Value;
-use starling_scenario::{Body, RequestStep, UserTypeId};
+use starling_scenario::{Body, RequestStep, UserType};
 
 use super::{Flow, failed};
 use crate::target::{Origin, parse_absolute};
@@ -43,7 +46,14 @@ pub(crate) async fn send(
     let prepared = {
         let last = it.last.as_ref().map(view);
         let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
-        prepare(worker, step, &scope, vu.user_type)
+        let user_type = &worker.plan.user_types[vu.user_type];
+        prepare(
+            worker,
+            step,
+            &scope,
+            user_type,
+            &worker.plan.defaults.headers,
+        )
     };
     let prepared = match prepared {
         Ok(prepared) => prepared,
@@ -62,7 +72,7 @@ pub(crate) async fn send(
     let header_refs: Vec<(&str, &str)> = prepared
         .headers
         .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|(k, v)| (*k, v.as_ref()))
         .collect();
     let (scheme, host, port) = prepared.dest.parts();
     let request = Request {
@@ -223,16 +233,18 @@ impl Dest<'_> {
     }
 }
 
-/// A request with every template rendered.
+/// A request with every template rendered. Static parts (a fixed path,
+/// fixed header values) are borrowed from the Plan, so a request with no
+/// templates allocates nothing here.
 #[derive(Debug)]
-struct Prepared<'w> {
+struct Prepared<'w, 's> {
     dest: Dest<'w>,
-    path: String,
-    headers: Vec<(String, String)>,
+    path: Cow<'s, str>,
+    headers: Vec<(&'s str, Cow<'s, str>)>,
     body: Vec<u8>,
 }
 
-impl Prepared<'_> {
+impl Prepared<'_, '_> {
     /// The full URL, for failure examples only (never on the success path).
     fn url(&self) -> String {
         match &self.dest {
@@ -250,52 +262,28 @@ impl Prepared<'_> {
     }
 }
 
-fn prepare<'w>(
+fn prepare<'w, 's>(
     worker: &'w Worker,
-    step: &RequestStep,
+    step: &'s RequestStep,
     scope: &Scope<'_>,
-    user_type: UserTypeId,
-) -> Result<Prepared<'w>, String> {
-    let mut rendered = String::new();
-    step.url
-        .render_into(scope, &mut rendered)
-        .map_err(|e| e.to_string())?;
-    let (dest, mut path) = match worker.targets.origin(&step.base) {
-        Some(origin) => {
-            let mut path = String::with_capacity(origin.prefix.len() + rendered.len() + 1);
-            path.push_str(&origin.prefix);
-            if !rendered.starts_with('/') {
-                path.push('/');
-            }
-            path.push_str(&rendered);
-            (Dest::Base(origin), path)
-        }
-        None => {
-            let url = parse_absolute(&rendered)?;
-            let dest = Dest::Absolute {
-                scheme: url.scheme,
-                host: url.host.to_owned(),
-                port: url.port,
-            };
-            (dest, url.path_and_query.into_owned())
-        }
-    };
-    append_query(&mut path, &step.query, scope)?;
+    user_type: &'s UserType,
+    defaults: &'s [(String, Template)],
+) -> Result<Prepared<'w, 's>, String> {
+    let (dest, mut path) = target(worker, step, scope)?;
+    if !step.query.is_empty() {
+        append_query(path.to_mut(), &step.query, scope)?;
+    }
 
-    let user_type = &worker.plan.user_types[user_type];
-    let mut headers = Vec::new();
-    for (name, value) in worker
-        .plan
-        .defaults
-        .headers
+    let mut headers: Vec<(&str, Cow<'_, str>)> = Vec::new();
+    for (name, value) in defaults
         .iter()
         .chain(&user_type.headers)
         .chain(&step.headers)
     {
-        let value = value.render(scope).map_err(|e| e.to_string())?;
+        let value = render(value, scope)?;
         // A later level replaces an earlier one's header of the same name.
-        headers.retain(|(n, _): &(String, String)| !n.eq_ignore_ascii_case(name));
-        headers.push((name.clone(), value));
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        headers.push((name, value));
     }
 
     let mut body = Vec::new();
@@ -307,13 +295,13 @@ fn prepare<'w>(
             Some("application/json")
         }
         Body::Raw(raw) => {
-            body = raw.render(scope).map_err(|e| e.to_string())?.into_bytes();
+            body = render(raw, scope)?.into_owned().into_bytes();
             None
         }
         Body::Form(fields) => {
             let mut form = url::form_urlencoded::Serializer::new(String::new());
             for (name, value) in fields {
-                form.append_pair(name, &value.render(scope).map_err(|e| e.to_string())?);
+                form.append_pair(name, &render(value, scope)?);
             }
             body = form.finish().into_bytes();
             Some("application/x-www-form-urlencoded")
@@ -324,7 +312,7 @@ fn prepare<'w>(
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
     {
-        headers.push(("content-type".to_owned(), content_type.to_owned()));
+        headers.push(("content-type", Cow::Borrowed(content_type)));
     }
     Ok(Prepared {
         dest,
@@ -334,9 +322,53 @@ fn prepare<'w>(
     })
 }
 
+/// Where the request goes and its path with query. A fixed path on a base
+/// without a prefix is borrowed as is.
+fn target<'w, 's>(
+    worker: &'w Worker,
+    step: &'s RequestStep,
+    scope: &Scope<'_>,
+) -> Result<(Dest<'w>, Cow<'s, str>), String> {
+    let rendered = render(&step.url, scope)?;
+    match worker.targets.origin(&step.base) {
+        Some(origin) => {
+            if origin.prefix.is_empty() && rendered.starts_with('/') {
+                return Ok((Dest::Base(origin), rendered));
+            }
+            let mut path = String::with_capacity(origin.prefix.len() + rendered.len() + 1);
+            path.push_str(&origin.prefix);
+            if !rendered.starts_with('/') {
+                path.push('/');
+            }
+            path.push_str(&rendered);
+            Ok((Dest::Base(origin), Cow::Owned(path)))
+        }
+        None => {
+            let url = parse_absolute(&rendered)?;
+            let dest = Dest::Absolute {
+                scheme: url.scheme,
+                host: url.host.to_owned(),
+                port: url.port,
+            };
+            Ok((dest, Cow::Owned(url.path_and_query.into_owned())))
+        }
+    }
+}
+
+/// A template's text: borrowed when it is static, rendered otherwise.
+fn render<'s>(template: &'s Template, scope: &Scope<'_>) -> Result<Cow<'s, str>, String> {
+    match template.as_static() {
+        Some(text) => Ok(Cow::Borrowed(text)),
+        None => template
+            .render(scope)
+            .map(Cow::Owned)
+            .map_err(|e| e.to_string()),
+    }
+}
+
 fn append_query(
     path: &mut String,
-    query: &[(String, starling_scenario::template::Template)],
+    query: &[(String, Template)],
     scope: &Scope<'_>,
 ) -> Result<(), String> {
     for (name, value) in query {
