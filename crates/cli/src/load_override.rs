@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use starling_scenario::{Load, LoadModel, Stage};
+use starling_scenario::{Load, LoadModel};
 
 /// What the command line says about the load; `None` keeps the file's.
 #[derive(Debug, Default, Clone, Copy)]
@@ -35,7 +35,7 @@ impl LoadOverride {
         if self.duration.is_some_and(|d| d.is_zero()) {
             return Err("--duration must be above 0".into());
         }
-        let duration = self.duration.or_else(|| total_duration(load));
+        let duration = self.duration.or_else(|| load.duration());
         if let Some(rate) = self.arrival_rate {
             if !(rate > 0.0 && rate.is_finite()) {
                 return Err(format!("--arrival-rate must be above 0, got {rate}"));
@@ -43,18 +43,7 @@ impl LoadOverride {
             let Some(duration) = duration else {
                 return Err("--arrival-rate needs a duration (--duration)".into());
             };
-            load.model = LoadModel::Open;
-            load.iterations = None;
-            load.stages = vec![
-                Stage {
-                    duration: Some(Duration::ZERO),
-                    target: rate,
-                },
-                Stage {
-                    duration: Some(duration),
-                    target: rate,
-                },
-            ];
+            *load = Load::open(rate, duration, load.max_users);
             return Ok(());
         }
         if load.model == LoadModel::Open {
@@ -64,75 +53,28 @@ impl LoadOverride {
                         .into(),
                 );
             }
-            let rate = load.stages.last().map_or(0.0, |s| s.target);
             if let Some(duration) = duration {
-                load.stages = vec![
-                    Stage {
-                        duration: Some(Duration::ZERO),
-                        target: rate,
-                    },
-                    Stage {
-                        duration: Some(duration),
-                        target: rate,
-                    },
-                ];
+                let rate = load.stages.last().map_or(0.0, |s| s.target);
+                *load = Load::open(rate, duration, load.max_users);
             }
             return Ok(());
         }
         let users = self
             .users
-            .map(f64::from)
-            .unwrap_or_else(|| load.stages.last().map_or(1.0, |s| s.target));
-        let spawn_rate = self
-            .spawn_rate
-            .or_else(|| spawn_rate_of(load))
-            .unwrap_or(users.max(1.0));
+            .unwrap_or_else(|| load.stages.last().map_or(1, |s| s.target.round() as u32));
         if duration.is_none() && load.iterations.is_none() {
             return Err(
                 "the run needs a duration (--duration) or iterations in the scenario".into(),
             );
         }
-        load.stages = closed_stages(users, spawn_rate, duration);
+        let ramp = match self.spawn_rate.or_else(|| spawn_rate_of(load)) {
+            Some(rate) => Duration::try_from_secs_f64(f64::from(users) / rate)
+                .map_err(|_| format!("--spawn-rate {rate} is too small for {users} users"))?,
+            None => Duration::ZERO,
+        };
+        *load = Load::closed(users, ramp, duration, load.iterations);
         Ok(())
     }
-}
-
-/// Ramp to `users` at `spawn_rate` per second, then hold; cut at `duration`.
-fn closed_stages(users: f64, spawn_rate: f64, duration: Option<Duration>) -> Vec<Stage> {
-    let ramp = Duration::from_secs_f64(users / spawn_rate);
-    match duration {
-        Some(total) if total <= ramp => {
-            let reached = users * total.as_secs_f64() / ramp.as_secs_f64();
-            vec![Stage {
-                duration: Some(total),
-                target: reached,
-            }]
-        }
-        Some(total) => vec![
-            Stage {
-                duration: Some(ramp),
-                target: users,
-            },
-            Stage {
-                duration: Some(total - ramp),
-                target: users,
-            },
-        ],
-        None => vec![
-            Stage {
-                duration: Some(ramp),
-                target: users,
-            },
-            Stage {
-                duration: None,
-                target: users,
-            },
-        ],
-    }
-}
-
-fn total_duration(load: &Load) -> Option<Duration> {
-    load.stages.iter().map(|s| s.duration).sum()
 }
 
 /// The file's spawn rate: its first stage's slope, if it ramps from zero.
@@ -145,23 +87,16 @@ fn spawn_rate_of(load: &Load) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use starling_scenario::Stage;
 
-    fn closed(users: f64, ramp: u64, hold: u64) -> Load {
-        Load {
-            model: LoadModel::Closed,
-            stages: closed_stages(
-                users,
-                users / ramp as f64,
-                Some(Duration::from_secs(ramp + hold)),
-            ),
-            iterations: None,
-            max_users: None,
-        }
+    fn closed(users: u32, ramp: u64, hold: u64) -> Load {
+        let total = Duration::from_secs(ramp + hold);
+        Load::closed(users, Duration::from_secs(ramp), Some(total), None)
     }
 
     #[test]
     fn users_override_keeps_the_files_spawn_rate_and_duration() {
-        let mut load = closed(100.0, 10, 50);
+        let mut load = closed(100, 10, 50);
         LoadOverride {
             users: Some(20),
             ..Default::default()
@@ -185,7 +120,7 @@ mod tests {
 
     #[test]
     fn a_duration_shorter_than_the_ramp_cuts_it() {
-        let mut load = closed(100.0, 10, 50);
+        let mut load = closed(100, 10, 50);
         let d = Some(Duration::from_secs(5));
         LoadOverride {
             duration: d,
@@ -204,7 +139,7 @@ mod tests {
 
     #[test]
     fn arrival_rate_switches_to_the_open_model() {
-        let mut load = closed(100.0, 10, 50);
+        let mut load = closed(100, 10, 50);
         LoadOverride {
             arrival_rate: Some(40.0),
             ..Default::default()
@@ -213,12 +148,12 @@ mod tests {
         .unwrap();
         assert_eq!(load.model, LoadModel::Open);
         assert_eq!(load.stages.last().unwrap().target, 40.0);
-        assert_eq!(total_duration(&load), Some(Duration::from_secs(60)));
+        assert_eq!(load.duration(), Some(Duration::from_secs(60)));
     }
 
     #[test]
     fn bad_values_name_their_flag() {
-        let mut load = closed(10.0, 1, 1);
+        let mut load = closed(10, 1, 1);
         let err = LoadOverride {
             spawn_rate: Some(0.0),
             ..Default::default()

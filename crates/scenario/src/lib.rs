@@ -38,6 +38,7 @@
 pub mod capture;
 pub mod expect;
 pub mod expr;
+mod load_shape;
 pub mod plan;
 pub mod response;
 pub mod scope;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod wire;
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;

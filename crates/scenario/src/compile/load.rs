@@ -97,21 +97,7 @@ pub(crate) fn compile(ctx: &mut Ctx, node: &Node) -> Option<Load> {
                 .error(f.span, "the open model (`arrival_rate`) needs a `duration`");
         }
         let (rate, duration) = (arrival_rate?, duration?);
-        return Some(Load {
-            model: LoadModel::Open,
-            stages: vec![
-                Stage {
-                    duration: Some(Duration::ZERO),
-                    target: rate,
-                },
-                Stage {
-                    duration: Some(duration),
-                    target: rate,
-                },
-            ],
-            iterations: None,
-            max_users,
-        });
+        return Some(Load::open(rate, duration, max_users));
     }
 
     if let Some(span) = f.key_span("max_users") {
@@ -152,53 +138,7 @@ pub(crate) fn compile(ctx: &mut Ctx, node: &Node) -> Option<Load> {
         },
         None => Duration::ZERO,
     };
-    Some(Load {
-        model: LoadModel::Closed,
-        stages: closed_stages(users, ramp, duration),
-        iterations,
-        max_users: None,
-    })
-}
-
-/// Ramp then hold. Without a spawn rate every user starts at once; with
-/// a ramp longer than the duration, the run ends mid-ramp.
-fn closed_stages(users: u32, ramp: Duration, duration: Option<Duration>) -> Vec<Stage> {
-    let users = f64::from(users);
-    let mut stages = Vec::with_capacity(2);
-    match duration {
-        Some(total) if ramp >= total => {
-            let reached = if ramp.is_zero() {
-                users
-            } else {
-                users * total.as_secs_f64() / ramp.as_secs_f64()
-            };
-            stages.push(Stage {
-                duration: Some(total),
-                target: reached,
-            });
-        }
-        Some(total) => {
-            stages.push(Stage {
-                duration: Some(ramp),
-                target: users,
-            });
-            stages.push(Stage {
-                duration: Some(total - ramp),
-                target: users,
-            });
-        }
-        None => {
-            stages.push(Stage {
-                duration: Some(ramp),
-                target: users,
-            });
-            stages.push(Stage {
-                duration: None,
-                target: users,
-            });
-        }
-    }
-    stages
+    Some(Load::closed(users, ramp, duration, iterations))
 }
 
 /// `stages:`: every entry `{ duration, users }` (closed) or every entry
