@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use starling_metrics::{FailureCategory, JourneyOutcome};
-use starling_scenario::Exhausted;
+use starling_scenario::{Exhausted, JourneyId};
 
 use crate::feeder::NoRow;
 use crate::steps::{self, Flow};
@@ -20,13 +20,12 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, intended: Instant) -> bool
         return false;
     };
     let plan = &worker.plan;
-    let journey = &plan.journeys[id];
     let started = Instant::now();
     let lag = started.saturating_duration_since(intended);
 
     // Rows are drawn before the journey counts as started: a user whose
     // `unique` data ran out stops without a journey to report.
-    for &data in &journey.data {
+    for &data in &plan.journeys[id].data {
         let source = &plan.data[data];
         match worker
             .feeders
@@ -37,23 +36,18 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, intended: Instant) -> bool
                 return false;
             }
             Err(_) => {
-                worker.shard().journey_started(id);
-                finish(
-                    worker,
-                    id,
-                    failed_at(0, FailureCategory::Data),
-                    started,
-                    lag,
-                );
+                let journey = Started::new(worker, id, started, lag);
+                journey.finish(failed_at(0, FailureCategory::Data));
                 return true;
             }
         }
     }
 
-    worker.shard().journey_started(id);
+    let mut journey = Started::new(worker, id, started, lag);
     let mut it = Iteration::new(worker.journey_name(id), lag);
     let mut outcome = JourneyOutcome::Success;
-    for (index, step) in journey.steps.iter().enumerate() {
+    for (index, step) in plan.journeys[id].steps.iter().enumerate() {
+        journey.step = index;
         worker.shard().step_reached(id, index);
         match steps::run(worker, vu, &mut it, step).await {
             Flow::Passed => worker.shard().step_passed(id, index),
@@ -70,17 +64,56 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, intended: Instant) -> bool
                 }
                 break;
             }
+            // The run was aborted: `journey` records the cut on drop.
             Flow::StopUser => return false,
         }
     }
-    finish(worker, id, outcome, started, lag);
+    journey.finish(outcome);
     true
 }
 
-fn finish(worker: &Worker, id: usize, outcome: JourneyOutcome, started: Instant, lag: Duration) {
-    worker
-        .shard()
-        .journey_finished(id, outcome, started.elapsed(), lag);
+/// A started journey, which ends in the counts however it ends: finished
+/// normally, or cut off where it stood when its task is dropped (the stop
+/// timeout passed, or the run was aborted). Every journey started is
+/// succeeded or failed; none is lost.
+struct Started<'w> {
+    worker: &'w Worker,
+    id: JourneyId,
+    started: Instant,
+    lag: Duration,
+    /// The top-level step running now.
+    step: usize,
+    outcome: Option<JourneyOutcome>,
+}
+
+impl<'w> Started<'w> {
+    fn new(worker: &'w Worker, id: JourneyId, started: Instant, lag: Duration) -> Self {
+        worker.shard().journey_started(id);
+        Started {
+            worker,
+            id,
+            started,
+            lag,
+            step: 0,
+            outcome: None,
+        }
+    }
+
+    fn finish(mut self, outcome: JourneyOutcome) {
+        self.outcome = Some(outcome);
+    }
+}
+
+impl Drop for Started<'_> {
+    fn drop(&mut self) {
+        let outcome = self
+            .outcome
+            .take()
+            .unwrap_or_else(|| failed_at(self.step, FailureCategory::Interrupted));
+        self.worker
+            .shard()
+            .journey_finished(self.id, outcome, self.started.elapsed(), self.lag);
+    }
 }
 
 fn failed_at(step: usize, category: FailureCategory) -> JourneyOutcome {

@@ -122,6 +122,14 @@ impl Arrivals {
         self.due.borrow_mut().pop_front().is_some()
     }
 
+    /// How long the oldest waiting arrival has waited at `now`.
+    pub(crate) fn oldest_waited(&self, now: Instant) -> Duration {
+        self.due
+            .borrow()
+            .front()
+            .map_or(Duration::ZERO, |due| now.saturating_duration_since(*due))
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.due.borrow().len()
     }

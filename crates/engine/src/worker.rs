@@ -13,6 +13,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
 use starling_http::{Client, ClientConfig};
@@ -32,6 +33,8 @@ use crate::vu::{self, Vu, VuHandle};
 const POPULATION_TICK: Duration = Duration::from_millis(10);
 /// Users an open model may create when the scenario sets no `max_users`.
 const DEFAULT_MAX_USERS: u32 = 10_000;
+/// Arrivals a worker keeps waiting for a free user, at most (memory bound).
+const MAX_WAITING: usize = 100_000;
 
 /// What a worker reports to the collector.
 #[derive(Debug)]
@@ -75,6 +78,8 @@ pub(crate) struct Worker {
     /// stop, so sleeping users notice at once.
     wake: Notify,
     live_users: Cell<usize>,
+    /// Every user task, so the end of the run can cut off what is left.
+    users: RefCell<JoinSet<()>>,
     users_gone: Notify,
     active_users: Arc<AtomicU64>,
     /// Per user type: cumulative journey weights, for picking by weight.
@@ -147,6 +152,12 @@ async fn main(init: WorkerInit) {
         starling_scenario::LoadModel::Open => open_model(&worker).await,
     }
     drain(&worker, stop_timeout).await;
+    // Users still running now are cut off; dropping their tasks records
+    // their in-flight requests and journeys as interrupted, so it must
+    // happen before the last snapshot is taken.
+    let mut users = worker.users.take();
+    users.abort_all();
+    while users.join_next().await.is_some() {}
 
     reporter.abort();
     forward.abort();
@@ -191,6 +202,7 @@ impl Worker {
             state: Cell::new(state),
             wake: Notify::new(),
             live_users: Cell::new(0),
+            users: RefCell::new(JoinSet::new()),
             users_gone: Notify::new(),
             active_users: init.active_users,
             journey_picks,
@@ -246,19 +258,8 @@ impl Worker {
 
     /// Waits `pause` unless the user is stopped first; true if it may go on.
     pub(crate) async fn wait_while_running(&self, pause: Duration, handle: &VuHandle) -> bool {
-        let deadline = Instant::now() + pause;
-        loop {
-            if !self.running(handle) {
-                return false;
-            }
-            if Instant::now() >= deadline {
-                return true;
-            }
-            tokio::select! {
-                () = sleep_until(deadline) => {}
-                () = self.wake.notified() => {}
-            }
-        }
+        self.sleep_while(Instant::now() + pause, || self.running(handle))
+            .await
     }
 
     /// Sleeps inside a journey; only an abort cuts it short.
@@ -268,8 +269,15 @@ impl Worker {
     }
 
     pub(crate) async fn sleep_until_unless_aborted(&self, deadline: Instant) -> bool {
+        self.sleep_while(deadline, || self.state.get() != RunState::Abort)
+            .await
+    }
+
+    /// Sleeps until `deadline`, re-checking `go_on` at every wake-up; true
+    /// if the deadline came with `go_on` still holding.
+    async fn sleep_while(&self, deadline: Instant, go_on: impl Fn() -> bool) -> bool {
         loop {
-            if self.state.get() == RunState::Abort {
+            if !go_on() {
                 return false;
             }
             if Instant::now() >= deadline {
@@ -332,7 +340,9 @@ impl Worker {
             rng: fastrand::Rng::with_seed(self.seed ^ number.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             unique_rows: vec![None; self.plan.data.len()],
         };
-        tokio::task::spawn_local(vu::live(self.clone(), vu, pacer, handle.clone()));
+        self.users
+            .borrow_mut()
+            .spawn_local(vu::live(self.clone(), vu, pacer, handle.clone()));
         handle
     }
 
@@ -405,6 +415,7 @@ async fn open_model(worker: &Rc<Worker>) {
         worker.workers,
     ) as usize;
     let arrivals = Rc::new(Arrivals::default());
+    let max_wait = worker.plan.defaults.timeout;
     let mut types = UserTypeSequence::new(&worker.plan);
     // Arrival m of the run goes to worker m % workers; its due time is
     // computed from the run's start, so the rate never drifts.
@@ -424,9 +435,12 @@ async fn open_model(worker: &Rc<Worker>) {
         {
             worker.spawn_user(number, user_type, Pacer::open(arrivals.clone()));
         }
-        // Arrivals nobody can start soon are dropped, and counted: at most
-        // one waiting arrival per user this worker may have.
-        while arrivals.len() > max_users.max(1) && arrivals.drop_oldest() {
+        // An arrival waits for a free user as long as a request may take
+        // (the default timeout): started late, its lag shows in the
+        // corrected latencies, so a stalled system cannot hide. Older ones
+        // are dropped, and counted.
+        while arrivals.oldest_waited(due) > max_wait || arrivals.len() > MAX_WAITING {
+            arrivals.drop_oldest();
             worker.shard().arrival_dropped();
         }
         number += worker.workers as u64;

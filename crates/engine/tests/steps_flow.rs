@@ -604,7 +604,6 @@ users:
 }
 
 #[test]
-#[ignore = "engine bug: a poll attempt's request runs with the step's or default timeout, not bounded by the poll's own deadline (steps/poll.rs run), so a hanging attempt holds a `timeout: 300ms` poll for up to 30 s"]
 fn a_poll_timeout_bounds_a_hanging_attempt() {
     // The first attempt is answered pending, the second never.
     let answered = AtomicU64::new(0);

@@ -18,12 +18,16 @@ pub enum FailureCategory {
     Capture,
     Template,
     Data,
+    /// An arrival no virtual user could start in time (open model).
     Dropped,
+    /// Cut off by the end of the run: the stop timeout passed, or the run
+    /// was aborted, while the request or journey was in flight.
+    Interrupted,
 }
 
 impl FailureCategory {
     /// Every category, in declaration order (the index order of counts).
-    pub const ALL: [FailureCategory; 12] = [
+    pub const ALL: [FailureCategory; 13] = [
         FailureCategory::Connect,
         FailureCategory::Timeout,
         FailureCategory::Reset,
@@ -36,6 +40,7 @@ impl FailureCategory {
         FailureCategory::Template,
         FailureCategory::Data,
         FailureCategory::Dropped,
+        FailureCategory::Interrupted,
     ];
 
     /// The lower-case key: `"connect"`, `"timeout"`, ...
@@ -53,6 +58,7 @@ impl FailureCategory {
             FailureCategory::Template => "template",
             FailureCategory::Data => "data",
             FailureCategory::Dropped => "dropped",
+            FailureCategory::Interrupted => "interrupted",
         }
     }
 

@@ -20,7 +20,8 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
         // A failed attempt (a 404 before the resource exists, a timeout) is
         // counted as a request failure but does not end the poll: only the
         // poll's own timeout does.
-        let sent = send(worker, vu, it, &poll.request).await;
+        // Each attempt's own timeout is cut to the time left.
+        let sent = send(worker, vu, it, &poll.request, Some(deadline)).await;
         if sent.is_ok() {
             let done = {
                 let last = it.last.as_ref().map(view);

@@ -14,6 +14,7 @@ use starling_scenario::scope::Scope;
 use starling_scenario::template::Template;
 use starling_scenario::value::Value;
 use starling_scenario::{Body, RequestStep, UserType};
+use tokio::time::Instant;
 
 use super::{Flow, failed};
 use crate::target::{Origin, parse_absolute};
@@ -29,7 +30,7 @@ pub(crate) async fn run_step(
     it: &mut Iteration,
     step: &RequestStep,
 ) -> Flow {
-    match send(worker, vu, it, step).await {
+    match send(worker, vu, it, step, None).await {
         Ok(()) => Flow::Passed,
         Err(category) => failed(category, step.on_failure),
     }
@@ -37,11 +38,13 @@ pub(crate) async fn run_step(
 
 /// Sends the request, records it, checks its expectations and stores its
 /// captures. The response stays in `it.last` for the steps after it.
+/// `deadline` (a poll's) cuts the request's own timeout short.
 pub(crate) async fn send(
     worker: &Worker,
     vu: &mut Vu,
     it: &mut Iteration,
     step: &RequestStep,
+    deadline: Option<Instant>,
 ) -> Result<(), FailureCategory> {
     let prepared = {
         let last = it.last.as_ref().map(view);
@@ -75,6 +78,7 @@ pub(crate) async fn send(
         .map(|(k, v)| (*k, v.as_ref()))
         .collect();
     let (scheme, host, port) = prepared.dest.parts();
+    let timeout = step.timeout.unwrap_or(worker.plan.defaults.timeout);
     let request = Request {
         method: step.method.as_str(),
         scheme,
@@ -83,9 +87,14 @@ pub(crate) async fn send(
         path_and_query: &prepared.path,
         headers: &header_refs,
         body: &prepared.body,
-        timeout: step.timeout.unwrap_or(worker.plan.defaults.timeout),
+        timeout: match deadline {
+            Some(deadline) => timeout.min(deadline.saturating_duration_since(Instant::now())),
+            None => timeout,
+        },
     };
+    let in_flight = InFlight::new(worker, step.id);
     let result = vu.session.send(&request).await;
+    in_flight.landed();
     let lag = it.take_lag();
     match result {
         Err(error) => {
@@ -152,6 +161,51 @@ pub(crate) async fn send(
             };
             it.last = Some(response);
             result
+        }
+    }
+}
+
+/// A request on the wire. If its task is dropped before the response lands
+/// (the stop timeout passed, or the run was aborted), it is recorded as
+/// interrupted: the server may have received it, so the counts must too.
+struct InFlight<'w> {
+    worker: &'w Worker,
+    request: usize,
+    started: Instant,
+    landed: bool,
+}
+
+impl<'w> InFlight<'w> {
+    fn new(worker: &'w Worker, request: usize) -> Self {
+        InFlight {
+            worker,
+            request,
+            started: Instant::now(),
+            landed: false,
+        }
+    }
+
+    fn landed(mut self) {
+        self.landed = true;
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if !self.landed {
+            self.worker.record_request(
+                self.request,
+                &RequestRecord {
+                    status: None,
+                    connect: None,
+                    ttfb: None,
+                    total: self.started.elapsed(),
+                    schedule_lag: std::time::Duration::ZERO,
+                    bytes_sent: 0,
+                    bytes_received: 0,
+                    failure: Some(FailureCategory::Interrupted),
+                },
+            );
         }
     }
 }
