@@ -56,13 +56,13 @@ pub(crate) struct LoadArgs {
     #[arg(long, short, env = "STARLING_USERS")]
     pub(crate) users: Option<u32>,
     /// Users started per second while ramping up.
-    #[arg(long, env = "STARLING_SPAWN_RATE")]
+    #[arg(long, env = "STARLING_SPAWN_RATE", allow_negative_numbers = true)]
     pub(crate) spawn_rate: Option<f64>,
     /// How long the run lasts: 30s, 5m, 1h.
     #[arg(long, short, env = "STARLING_DURATION")]
     pub(crate) duration: Option<String>,
     /// Journeys started per second (open model).
-    #[arg(long, env = "STARLING_ARRIVAL_RATE")]
+    #[arg(long, env = "STARLING_ARRIVAL_RATE", allow_negative_numbers = true)]
     pub(crate) arrival_rate: Option<f64>,
 }
 

@@ -1,21 +1,12 @@
 //! Every located error (and warning) the compiler gives, checked exactly:
 //! the message, the file position and the snippet a user reads.
 
+mod support;
+
 use std::path::Path;
 
 use starling_scenario::compile_str;
-
-/// What `starling validate` prints for `source`: the errors, or the
-/// warnings of a scenario that compiles.
-fn report(source: &str) -> String {
-    match compile_str(source, Path::new("scenario.yaml")) {
-        Ok(compiled) => {
-            let warnings: Vec<String> = compiled.warnings.iter().map(ToString::to_string).collect();
-            format!("ok\n{}", warnings.join("\n"))
-        }
-        Err(diagnostics) => format!("failed\n{diagnostics}"),
-    }
-}
+use support::report;
 
 #[test]
 fn duplicate_journey() {

@@ -1,19 +1,9 @@
 //! More located errors, checked exactly: nested steps, block scalars,
 //! expressions, regexes, `env`, loops and document structure.
 
-use std::path::Path;
+mod support;
 
-use starling_scenario::compile_str;
-
-fn report(source: &str) -> String {
-    match compile_str(source, Path::new("scenario.yaml")) {
-        Ok(compiled) => {
-            let warnings: Vec<String> = compiled.warnings.iter().map(ToString::to_string).collect();
-            format!("ok\n{}", warnings.join("\n"))
-        }
-        Err(diagnostics) => format!("failed\n{diagnostics}"),
-    }
-}
+use support::report;
 
 #[test]
 fn bad_regex() {

@@ -207,18 +207,19 @@ fn services_route_to_declared_base_urls() {
     assert_eq!(plan.services[0].name, "payments");
     assert_eq!(plan.services[0].base_url.as_ref().unwrap().port, 8004);
     let steps = &plan.journeys[0].steps;
-    let Step::Request(direct) = &steps[1] else {
+    // Steps: create a user, order, pay directly, pay through the gateway.
+    let Step::Request(direct) = &steps[2] else {
         panic!()
     };
     assert_eq!(direct.base, Base::Service(0));
-    let Step::Request(gateway) = &steps[2] else {
+    let Step::Request(gateway) = &steps[3] else {
         panic!()
     };
     assert_eq!(gateway.base, Base::Target);
     // Both count as the payments service.
-    assert_eq!(plan.requests[1].service, 0);
     assert_eq!(plan.requests[2].service, 0);
-    assert_eq!(plan.requests[1].name, "POST /payments (direct)");
+    assert_eq!(plan.requests[3].service, 0);
+    assert_eq!(plan.requests[2].name, "POST /payments (direct)");
     assert_eq!(gateway.on_failure, starling_scenario::OnFailure::Continue);
     assert_eq!(
         plan.user_types[0].wait,
@@ -254,7 +255,7 @@ fn services_route_to_declared_base_urls() {
         plan.thresholds[1].scope,
         ThresholdScope::Request {
             name: "POST /payments (direct)".into(),
-            ids: vec![1]
+            ids: vec![2]
         }
     );
     assert_eq!(plan.thresholds[1].condition, Condition::ErrorRate(0.01));

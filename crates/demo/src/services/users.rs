@@ -67,10 +67,30 @@ async fn show(
     }
 }
 
-/// `POST /login {"username"}` → 200 and a `session` cookie.
-async fn login(State(store): State<Arc<Store>>, body: Bytes) -> Result<Response, ApiError> {
-    let body = input::json_object(&body)?;
-    let username = input::text_field(&body, "username")?.to_owned();
+/// `POST /login {"username"}` (JSON, or a form as a browser sends it) →
+/// 200 and a `session` cookie.
+async fn login(
+    State(store): State<Arc<Store>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let username = if is_form {
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+            .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed form"))?;
+        fields
+            .into_iter()
+            .find(|(name, _)| name == "username")
+            .map(|(_, value)| value)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "`username` is required"))?
+    } else {
+        let body = input::json_object(&body)?;
+        input::text_field(&body, "username")?.to_owned()
+    };
     let token = format!("{:032x}", fastrand::u128(..));
     lock(&store.sessions).insert(token.clone(), username.clone());
     let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly");

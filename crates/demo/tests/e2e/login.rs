@@ -77,6 +77,25 @@ async fn login_needs_a_username() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_login_works_as_a_browser_sends_it() {
+    let demo = start(DemoConfig::ephemeral()).await;
+    let client = client();
+    let url = format!("{}/login", demo.gateway_url());
+    let form = |body: &'static str| {
+        client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let ok = form("username=bo+b&x=1").await.map(|r| r.status());
+    assert_eq!(ok.ok(), Some(StatusCode::OK));
+    let empty = form("x=1").await.map(|r| r.status());
+    assert_eq!(empty.ok(), Some(StatusCode::BAD_REQUEST));
+    demo.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traceparent_reaches_every_service_of_the_fan_out() {
     let demo = start(DemoConfig::ephemeral()).await;
     let gateway = demo.gateway_url();

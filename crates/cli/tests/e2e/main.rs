@@ -1,0 +1,28 @@
+//! End-to-end tests of the `starling` binary: real runs of the examples
+//! against the demo microservice system started in-process on ephemeral
+//! loopback ports, with starling's results reconciled against the requests
+//! each service counted on its side.
+//!
+//! # Layout
+//! - `support`: the `Demo` fixture and the `starling` command builders.
+//! - `validate`: `validate` and `schema`.
+//! - `bad_input`: flags and files refused with exit 2 before any load.
+//! - `checkout`: the checkout example's counts, journeys, funnel, services.
+//! - `polling`, `login`, `services`, `open_model`, `features`: the other
+//!   examples.
+//! - `env_vars`: `STARLING_*` variables against flags.
+//! - `demo_cmd`: `starling demo`.
+//! - `signals`: Ctrl-C (SIGINT) during a run.
+
+mod bad_input;
+mod checkout;
+mod demo_cmd;
+mod env_vars;
+mod features;
+mod login;
+mod open_model;
+mod polling;
+mod services;
+mod signals;
+mod support;
+mod validate;

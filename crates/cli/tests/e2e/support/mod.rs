@@ -1,0 +1,8 @@
+//! Fixtures shared by the end-to-end tests: the in-process demo system and
+//! the `starling` binary with its results.
+
+mod demo;
+mod starling;
+
+pub(crate) use demo::Demo;
+pub(crate) use starling::{Outcome, Ran, Run, example, starling, starling_std};
