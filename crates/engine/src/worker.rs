@@ -422,11 +422,19 @@ async fn open_model(worker: &Rc<Worker>) {
     let mut number = worker.index as u64;
     while let Some(due) = schedule.time_of_area(number as f64) {
         let due = worker.start + due;
-        if !worker.tick_until(due).await {
+        if worker.state.get() != RunState::Running {
             break;
         }
-        if Instant::now() < due {
-            continue; // woken early by something else
+        // Arrivals already due are started without sleeping: the timer
+        // fires at most once a millisecond, and a sleep on a past deadline
+        // would still cost a trip through the scheduler per arrival.
+        if due > Instant::now() {
+            if !worker.tick_until(due).await {
+                break;
+            }
+            if Instant::now() < due {
+                continue; // woken early by something else
+            }
         }
         arrivals.push(due);
         if arrivals.unserved() > 0

@@ -1,0 +1,290 @@
+"""Turns bench/out (runs.jsonl, mem.jsonl, meta.env) into the tables that
+run.sh prints and into bench/RESULTS.md.
+
+  python3 bench/report.py OUT_DIR RESULTS_MD
+
+Medians over the repetitions; starling's ratio to each peer is
+starling / peer for throughput figures (higher is better for starling) and
+peer-relative CPU for the fixed rate (lower is better for starling).
+"""
+
+import json
+import os
+import re
+import statistics
+import sys
+
+TARGETS = {
+    "a": "starling >= 1.0x wrk and >= 1.2x oha in requests per generator CPU-second",
+    "b": "starling >= 20x Locust in requests per generator CPU-second",
+    "c": "<= 8 KiB per user at 9,000 users and <= 1/3 of Locust's per-user memory",
+    "d": "starling CPU <= 0.8x oha's CPU at the same fixed rate",
+    "e": "<= 50 us added at the median; the 1 s stall visible in the corrected p99",
+}
+TITLES = {
+    "a": "(a) one GET per journey against nginx, 50 connections, no wait",
+    "b": "(b) checkout journey (POST /users, /orders, /payments; GET /products) against the demo, 50 users, no wait",
+    "c": "(c) memory per virtual user, between(1s, 5s) think time, against nginx",
+    "d": "(d) fixed rate of 4,000 requests/s against nginx",
+    "e1": "(e) median against a server that answers after exactly 10 ms, 5 connections, closed loop",
+    "e2": "(e) 200 requests/s with a 1 s server stall at 40% of the run",
+}
+
+
+def load_jsonl(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load_meta(path):
+    meta = {}
+    if os.path.exists(path):
+        for line in open(path):
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                meta[k] = v
+    return meta
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def cpu(run):
+    return run["user"] + run["sys"]
+
+
+def per_cpu(run):
+    c = cpu(run)
+    return run["requests"] / c if c > 0 else None
+
+
+def table(headers, rows):
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    for row in rows:
+        out.append("| " + " | ".join(row) + " |")
+    return "\n".join(out)
+
+
+def fmt(v, digits=0, suffix=""):
+    if v is None:
+        return "n/a"
+    if digits == 0:
+        return f"{v:,.0f}{suffix}"
+    return f"{v:,.{digits}f}{suffix}"
+
+
+def tools_of(runs, workload):
+    seen = []
+    for r in runs:
+        if r["workload"] == workload and r["tool"] not in seen:
+            seen.append(r["tool"])
+    return seen
+
+
+def throughput_section(runs, workload):
+    tools = tools_of(runs, workload)
+    if not tools:
+        return None
+    stats = {}
+    for t in tools:
+        rs = [r for r in runs if r["workload"] == workload and r["tool"] == t]
+        stats[t] = {
+            "n": len(rs),
+            "rps": med([r["rps"] for r in rs]),
+            "per_cpu": med([per_cpu(r) for r in rs]),
+            "cpu": med([cpu(r) for r in rs]),
+            "rss": med([r["maxrss_kb"] / 1024 for r in rs]),
+            "p50": med([r.get("p50_us") for r in rs]),
+            "p99": med([r.get("p99_us") for r in rs]),
+            "fail": sum(r.get("failures", 0) for r in rs),
+            "req": sum(r.get("requests", 0) for r in rs),
+            "all": ", ".join(fmt(per_cpu(r)) for r in rs),
+        }
+    base = stats.get("starling", {}).get("per_cpu")
+    rows = []
+    for t in tools:
+        s = stats[t]
+        ratio = "—" if t == "starling" or not base or not s["per_cpu"] else f"{base / s['per_cpu']:.2f}x"
+        rows.append([
+            t, str(s["n"]), fmt(s["rps"]), fmt(s["per_cpu"]), s["all"], fmt(s["cpu"], 2),
+            fmt(s["rss"], 1), fmt(s["p50"]), fmt(s["p99"]), f"{s['fail']}/{s['req']}", ratio,
+        ])
+    return table(
+        ["tool", "runs", "req/s", "req per CPU-s", "each run", "CPU-s", "peak RSS MiB",
+         "p50 µs", "p99 µs", "failed/requests", "starling ÷ tool (req per CPU-s)"],
+        rows,
+    )
+
+
+def rate_section(runs):
+    tools = tools_of(runs, "d")
+    if not tools:
+        return None
+    stats = {}
+    for t in tools:
+        rs = [r for r in runs if r["workload"] == "d" and r["tool"] == t]
+        stats[t] = {
+            "n": len(rs),
+            "rps": med([r["rps"] for r in rs]),
+            "cpu": med([cpu(r) for r in rs]),
+            "wall": med([r["wall"] for r in rs]),
+            "rss": med([r["maxrss_kb"] / 1024 for r in rs]),
+            "per_cpu": med([per_cpu(r) for r in rs]),
+            "p99": med([r.get("p99_us") for r in rs]),
+            "fail": sum(r.get("failures", 0) for r in rs),
+            "req": sum(r.get("requests", 0) for r in rs),
+        }
+    base = stats.get("starling", {}).get("cpu")
+    rows = []
+    for t in tools:
+        s = stats[t]
+        ratio = "—" if t == "starling" or not base or not s["cpu"] else f"{base / s['cpu']:.2f}x"
+        share = s["cpu"] / s["wall"] * 100 if s["wall"] else None
+        rows.append([
+            t, str(s["n"]), fmt(s["rps"]), fmt(s["cpu"], 2), fmt(share, 1, "%"), fmt(s["per_cpu"]),
+            fmt(s["rss"], 1), fmt(s["p99"]), f"{s['fail']}/{s['req']}", ratio,
+        ])
+    return table(
+        ["tool", "runs", "achieved req/s", "CPU-s", "CPU of one core", "req per CPU-s",
+         "peak RSS MiB", "p99 µs", "failed/requests", "starling CPU ÷ tool CPU"],
+        rows,
+    )
+
+
+def mem_section(mem):
+    if not mem:
+        return None
+    by = {}
+    for m in mem:
+        by.setdefault(m["tool"], {})[m["users"]] = m["rss_kb"]
+    rows = []
+    per_user_9000 = {}
+    for tool, points in by.items():
+        base = points.get(10)
+        cells = [tool]
+        for n in (10, 1000, 9000):
+            cells.append(fmt(points[n] / 1024, 1) if n in points else "n/a")
+        for n in (1000, 9000):
+            if base is not None and n in points:
+                cells.append(fmt((points[n] - base) / (n - 10), 1))
+            else:
+                cells.append("n/a")
+        if 1000 in points and 9000 in points:
+            cells.append(fmt((points[9000] - points[1000]) / 8000, 1))
+        else:
+            cells.append("n/a")
+        if base is not None and 9000 in points:
+            per_user_9000[tool] = (points[9000] - base) / 8990
+        rows.append(cells)
+    s = per_user_9000.get("starling")
+    for row in rows:
+        peer = per_user_9000.get(row[0])
+        row.append("—" if row[0] == "starling" or not s or not peer else f"{s / peer:.2f}x")
+    return table(
+        ["tool", "RSS 10 users MiB", "RSS 1,000 MiB", "RSS 9,000 MiB", "KiB/user at 1,000",
+         "KiB/user at 9,000", "KiB/user 1,000→9,000", "starling ÷ tool (at 9,000)"],
+        rows,
+    )
+
+
+def latency_section(runs):
+    tools = tools_of(runs, "e1")
+    if not tools:
+        return None
+    rows = []
+    for t in tools:
+        r = [x for x in runs if x["workload"] == "e1" and x["tool"] == t][0]
+        p50 = r.get("p50_us")
+        rows.append([t, fmt(r["rps"]), fmt(p50), fmt(None if p50 is None else p50 - 10_000),
+                     fmt(r.get("p99_us")), f"{r.get('failures', 0)}/{r['requests']}"])
+    return table(["tool", "req/s", "p50 µs", "p50 − 10 ms (µs)", "p99 µs", "failed/requests"], rows)
+
+
+def stall_section(runs):
+    tools = tools_of(runs, "e2")
+    if not tools:
+        return None
+    rows = []
+    for t in tools:
+        r = [x for x in runs if x["workload"] == "e2" and x["tool"] == t][0]
+        corrected = r.get("p99c_us")
+        if t == "oha-corrected":
+            corrected, uncorrected = r.get("p99_us"), None
+        else:
+            uncorrected = r.get("p99_us")
+        rows.append([t, fmt(r["rps"]), str(r["requests"]), fmt(r.get("p50_us")), fmt(uncorrected),
+                     fmt(corrected), str(r.get("dropped", "n/a"))])
+    return table(["tool", "req/s", "requests", "p50 µs", "p99 µs (measured)",
+                  "p99 µs (corrected)", "dropped arrivals"], rows)
+
+
+def commands(runs, mem_present, out_dir):
+    seen = {}
+    for r in runs:
+        key = (r["workload"], r["tool"])
+        if key not in seen:
+            seen[key] = r["cmd"]
+    lines = [f"- ({w}) {t}: `{c}`" for (w, t), c in seen.items()]
+    if mem_present:
+        lines.append("- (c) starling: `starling run bench/scenarios/get_think.yaml --workers 1 --quiet "
+                     "--host http://127.0.0.1:18080 --users N --spawn-rate 3000 --duration 120s "
+                     "--stop-timeout 2s`; Locust: `BENCH_WAIT=think locust -f bench/locust_get.py "
+                     "--headless -H http://127.0.0.1:18080 -u N -r 1000 -t 300s GetUser|HttpGetUser`; "
+                     "RSS read from /proc/PID/status 6 s after the last user started")
+    text = "\n".join(lines).replace(os.path.abspath(out_dir) + "/", "bench/out/")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    text = text.replace(root + "/", "")
+    # The release binary, wherever CARGO_TARGET_DIR put it.
+    return re.sub(r"`\S*/release/starling ", "`starling ", text)
+
+
+def main():
+    out_dir, results = sys.argv[1], sys.argv[2]
+    runs = load_jsonl(os.path.join(out_dir, "runs.jsonl"))
+    mem = load_jsonl(os.path.join(out_dir, "mem.jsonl"))
+    meta = load_meta(os.path.join(out_dir, "meta.env"))
+    sections = [
+        ("a", throughput_section(runs, "a")),
+        ("b", throughput_section(runs, "b")),
+        ("c", mem_section(mem)),
+        ("d", rate_section(runs)),
+        ("e1", latency_section(runs)),
+        ("e2", stall_section(runs)),
+    ]
+    body = []
+    for key, text in sections:
+        if text is None:
+            continue
+        body.append(f"### {TITLES[key]}\n\nTarget: {TARGETS[key[0]]}.\n\n{text}\n")
+    report = "\n".join(body)
+    print(report)
+
+    md = [
+        "# Benchmark results",
+        "",
+        "Generated by `bench/run.sh` (see bench/README.md); the raw logs are in bench/out/.",
+        "Medians over the repetitions. The target runs on CPU 1, every generator on CPU 0",
+        "(`taskset`), all on 127.0.0.1. CPU-s is user+sys of the generator process",
+        "(`/usr/bin/time`), start-up included; peak RSS is its maximum resident set.",
+        "",
+        "## Machine and versions",
+        "",
+    ]
+    for k in ("date", "cores", "cpu", "kernel", "starling", "wrk", "oha", "locust", "nginx", "python",
+              "duration", "reps", "workloads"):
+        if k in meta:
+            md.append(f"- {k}: {meta[k]}")
+    md += ["", "## Figures", "", report, "## Commands", "", commands(runs, bool(mem), out_dir), ""]
+    notes = os.path.join(os.path.dirname(os.path.abspath(results)), "NOTES.md")
+    if os.path.exists(notes):
+        md += ["", open(notes).read()]
+    with open(results, "w") as f:
+        f.write("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,414 @@
+#!/usr/bin/env bash
+# starling side by side with wrk, oha and Locust (issue 5). One command:
+#
+#   bench/run.sh [options] [workload...]      workloads: a b c d e (default all)
+#
+# Options:
+#   --duration S     seconds per generator run (default 10)
+#   --reps N         repetitions of the throughput runs a, b, d (default 3)
+#   --no-oha         do not `cargo install oha` when it is missing (~8 min)
+#   --no-install     install nothing (apt, pip, cargo); skip missing peers
+#   --no-build       use the existing release binary
+#   --out DIR        raw logs and figures (default bench/out)
+#   --results FILE   the report to write (default bench/RESULTS.md)
+#
+# The target runs on CPU 1 and every generator on CPU 0 (taskset), all on
+# 127.0.0.1. Each generator runs under /usr/bin/time: requests per second
+# are the tool's own figure, CPU is user+sys of the generator process,
+# peak RSS its maximum resident set. Every process started here is stopped
+# on exit. See bench/README.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=$ROOT/bench
+OUT=$BENCH/out
+RESULTS=$BENCH/RESULTS.md
+DUR=10
+REPS=3
+WANT_OHA=1
+INSTALL=1
+BUILD=1
+WORKLOADS=()
+while (($#)); do
+  case $1 in
+    --duration) DUR=$2; shift 2 ;;
+    --reps) REPS=$2; shift 2 ;;
+    --no-oha) WANT_OHA=0; shift ;;
+    --no-install) INSTALL=0; WANT_OHA=0; shift ;;
+    --no-build) BUILD=0; shift ;;
+    --out) OUT=$2; shift 2 ;;
+    --results) RESULTS=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    a|b|c|d|e) WORKLOADS+=("$1"); shift ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+((${#WORKLOADS[@]})) || WORKLOADS=(a b c d e)
+
+GEN_CPU=0
+TGT_CPU=1
+NGINX_PORT=18080
+DEMO_PORT=18000
+DELAY_PORT=18090
+VENV=${BENCH_VENV:-$BENCH/out/venv}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+STARLING=$CARGO_TARGET_DIR/release/starling
+OHA=$(command -v oha || echo "$HOME/.cargo/bin/oha")
+RUNS=$OUT/runs.jsonl
+mkdir -p "$OUT/runs"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+has() { [[ -x $1 ]] || command -v "$1" >/dev/null 2>&1; }
+
+# --- every process we start is stopped on exit -----------------------------
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill -INT "$pid" 2>/dev/null || true
+  done
+  sleep 0.5
+  for pid in "${PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      sleep 0.3
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+stop_pid() {
+  local pid=$1 sig=${2:-INT} i
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local kept=()
+  for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  PIDS=("${kept[@]}")
+}
+
+wait_http() {
+  local url=$1 i
+  for i in $(seq 100); do
+    curl -s -o /dev/null "$url" && return 0
+    sleep 0.1
+  done
+  echo "no answer from $url" >&2
+  return 1
+}
+
+# --- peers ------------------------------------------------------------------
+install_peers() {
+  if ((INSTALL)); then
+    if ! has wrk || ! has nginx || ! has curl; then
+      log "apt-get install wrk nginx-light curl"
+      apt-get install -y wrk nginx-light curl >"$OUT/apt.log" 2>&1 \
+        || { apt-get update >>"$OUT/apt.log" 2>&1 && apt-get install -y wrk nginx-light curl >>"$OUT/apt.log" 2>&1; } \
+        || log "apt-get failed (see $OUT/apt.log)"
+    fi
+    if [[ ! -x $VENV/bin/locust ]]; then
+      log "Locust into $VENV"
+      { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q locust; } >"$OUT/pip.log" 2>&1 \
+        || log "Locust install failed (see $OUT/pip.log)"
+    fi
+    if ! has "$OHA" && ((WANT_OHA)); then
+      log "cargo install oha --locked (about 8 minutes; --no-oha skips it)"
+      cargo install oha --locked >"$OUT/oha-install.log" 2>&1 \
+        || log "oha install failed (see $OUT/oha-install.log); oha is skipped"
+      OHA=$(command -v oha || echo "$HOME/.cargo/bin/oha")
+    fi
+  fi
+  has wrk || log "wrk missing: skipped"
+  has "$OHA" || log "oha missing: skipped"
+  [[ -x $VENV/bin/locust ]] || log "Locust missing: skipped"
+  OHA_JSON=(--output-format json)
+  if has "$OHA" && ! "$OHA" --help 2>/dev/null | grep -q -- '--output-format'; then
+    OHA_JSON=(-j)
+  fi
+}
+
+build_starling() {
+  if ((BUILD)) || [[ ! -x $STARLING ]]; then
+    log "cargo build --release -p starling (target dir $CARGO_TARGET_DIR)"
+    (cd "$ROOT" && cargo build --release -p starling) >"$OUT/build.log" 2>&1 \
+      || { tail -n 30 "$OUT/build.log" >&2; exit 1; }
+  fi
+}
+
+# --- targets (CPU 1) ---------------------------------------------------------
+start_nginx() {
+  local dir=$OUT/nginx
+  mkdir -p "$dir/logs"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+worker_rlimit_nofile 20000;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $dir/tmp;
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / { default_type text/plain; return 200 "hello from the starling bench\n"; }
+  }
+}
+EOF
+  taskset -c "$TGT_CPU" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+  wait_http "http://127.0.0.1:$NGINX_PORT/"
+}
+stop_nginx() { stop_pid "$NGINX_PID" QUIT; }
+
+knobs() { # knobs JSON: the same knobs on the five demo services
+  local port
+  for port in $(seq "$DEMO_PORT" $((DEMO_PORT + 4))); do
+    curl -s -o /dev/null -X PUT -H 'content-type: application/json' \
+      -d "$1" "http://127.0.0.1:$port/admin/knobs"
+  done
+}
+start_demo() {
+  taskset -c "$TGT_CPU" "$STARLING" demo serve --port "$DEMO_PORT" >"$OUT/demo.log" 2>&1 &
+  DEMO_PID=$!
+  PIDS+=("$DEMO_PID")
+  local port
+  for port in $(seq "$DEMO_PORT" $((DEMO_PORT + 4))); do
+    wait_http "http://127.0.0.1:$port/admin/knobs"
+  done
+  # Throughput: no added latency, no concurrency limit, no errors.
+  knobs '{"latency": 0, "concurrency_limit": 0, "error_rate": 0}'
+}
+stop_demo() { stop_pid "$DEMO_PID" INT; }
+
+start_delay() {
+  taskset -c "$TGT_CPU" python3 "$BENCH/delay_server.py" "$DELAY_PORT" 10 >"$OUT/delay.log" 2>&1 &
+  DELAY_PID=$!
+  PIDS+=("$DELAY_PID")
+  wait_http "http://127.0.0.1:$DELAY_PORT/"
+}
+stop_delay() { stop_pid "$DELAY_PID" TERM; }
+
+# --- one generator run (CPU 0) ----------------------------------------------
+# gen WORKLOAD TOOL REP KIND -- command...   KIND: wrk|oha|locust|starling
+# The command must write its figures where parse.py looks: the log for
+# wrk and oha, $BASE (csv prefix) for Locust, $BASE.json for starling.
+gen() {
+  local wl=$1 tool=$2 rep=$3 kind=$4
+  shift 5
+  local base=$OUT/runs/$wl-$tool-$rep file status=0
+  rm -f "$base".* "${base}"_*.csv
+  {
+    [[ -n ${BENCH_WAIT:-} ]] && printf 'BENCH_WAIT=%s ' "$BENCH_WAIT"
+    [[ -n ${BENCH_RATE:-} ]] && printf 'BENCH_RATE=%s ' "$BENCH_RATE"
+    printf '%q ' "$@"
+  } >"$base.cmd"
+  taskset -c "$GEN_CPU" /usr/bin/time -f '%e %U %S %M' -o "$base.time" "$@" \
+    >"$base.log" 2>"$base.err" || status=$?
+  case $kind in
+    wrk|oha) file=$base.log ;;
+    locust) file=$base ;;
+    starling) file=$base.json ;;
+  esac
+  python3 - "$RUNS" "$wl" "$tool" "$rep" "$status" "$base" \
+    "$(python3 "$BENCH/parse.py" "$kind" "$file")" <<'PY'
+import json, sys
+runs, wl, tool, rep, status, base, parsed = sys.argv[1:]
+line = open(base + ".time").read().strip().splitlines()[-1].split()
+rec = {"workload": wl, "tool": tool, "rep": int(rep), "exit": int(status),
+       "wall": float(line[0]), "user": float(line[1]), "sys": float(line[2]),
+       "maxrss_kb": int(line[3]), "cmd": open(base + ".cmd").read().strip()}
+rec.update(json.loads(parsed))
+with open(runs, "a") as f:
+    f.write(json.dumps(rec) + "\n")
+cpu = rec["user"] + rec["sys"]
+print(f"  {wl} {tool:<22} rep {rep}: {rec['requests']:>9} req  {rec['rps']:>10.0f} req/s  "
+      f"cpu {cpu:6.2f} s  {rec['requests'] / cpu if cpu else 0:>9.0f} req/cpu-s  "
+      f"rss {rec['maxrss_kb'] / 1024:6.1f} MiB  fail {rec.get('failures', 0)}", file=sys.stderr)
+PY
+}
+
+# The generator commands, as arrays so RESULTS.md shows them exactly.
+run_starling() { # run_starling WL REP SCENARIO ARGS...
+  local wl=$1 rep=$2 scenario=$3
+  shift 3
+  gen "$wl" "starling" "$rep" starling -- "$STARLING" run "$scenario" --workers 1 \
+    --quiet --out "$OUT/runs/$wl-starling-$rep.json" "$@"
+}
+run_locust() { # run_locust WL TOOLNAME REP FILE CLASS HOST USERS [extra...]
+  local wl=$1 tool=$2 rep=$3 file=$4 class=$5 host=$6 users=$7
+  shift 7
+  [[ -x $VENV/bin/locust ]] || return 0
+  gen "$wl" "$tool" "$rep" locust -- "$VENV/bin/locust" -f "$file" --headless \
+    -H "$host" -u "$users" -r "$users" -t "${DUR}s" --only-summary --loglevel WARNING \
+    --csv "$OUT/runs/$wl-$tool-$rep" "$@" "$class"
+}
+
+# --- workloads ---------------------------------------------------------------
+workload_a() {
+  log "(a) one GET per journey against nginx, 50 connections, ${DUR}s x $REPS"
+  start_nginx
+  local url=http://127.0.0.1:$NGINX_PORT/ rep
+  for rep in $(seq "$REPS"); do
+    run_starling a "$rep" "$BENCH/scenarios/get.yaml" --host "http://127.0.0.1:$NGINX_PORT" \
+      --users 50 --duration "${DUR}s"
+    has wrk && gen a wrk "$rep" wrk -- wrk -t1 -c50 -d"${DUR}s" --latency "$url"
+    has "$OHA" && gen a oha "$rep" oha -- "$OHA" --no-tui "${OHA_JSON[@]}" -c 50 -z "${DUR}s" "$url"
+    run_locust a locust-fast "$rep" "$BENCH/locust_get.py" GetUser "http://127.0.0.1:$NGINX_PORT" 50
+  done
+  stop_nginx
+}
+
+workload_b() {
+  log "(b) checkout journey against the demo system, 50 users, no think time, ${DUR}s x $REPS"
+  start_demo
+  local host=http://127.0.0.1:$DEMO_PORT rep
+  for rep in $(seq "$REPS"); do
+    run_starling b "$rep" "$BENCH/scenarios/checkout_nowait.yaml" --host "$host" \
+      --users 50 --spawn-rate 1000 --duration "${DUR}s"
+    BENCH_WAIT=none run_locust b locust-fast "$rep" "$BENCH/locustfile.py" FastCheckoutUser "$host" 50
+    BENCH_WAIT=none run_locust b locust-http "$rep" "$BENCH/locustfile.py" CheckoutUser "$host" 50
+  done
+  stop_demo
+}
+
+# mem TOOL USERS: RSS once every user is spawned and has sent its first
+# request, read from /proc; the generator is then stopped with Ctrl-C.
+mem() {
+  local tool=$1 users=$2 pid log=$OUT/runs/c-$1-$2 settle=6 i
+  case $tool in
+    starling)
+      taskset -c "$GEN_CPU" "$STARLING" run "$BENCH/scenarios/get_think.yaml" --workers 1 --quiet \
+        --host "http://127.0.0.1:$NGINX_PORT" --users "$users" --spawn-rate 3000 \
+        --duration 120s --stop-timeout 2s --out "$log.json" >"$log.log" 2>&1 &
+      pid=$!
+      PIDS+=("$pid")
+      sleep $((users / 3000 + settle))
+      ;;
+    locust-fast|locust-http)
+      [[ -x $VENV/bin/locust ]] || return 0
+      local class=GetUser
+      [[ $tool == locust-http ]] && class=HttpGetUser
+      BENCH_WAIT=think taskset -c "$GEN_CPU" "$VENV/bin/locust" -f "$BENCH/locust_get.py" --headless \
+        -H "http://127.0.0.1:$NGINX_PORT" -u "$users" -r 1000 -t 300s --only-summary \
+        --loglevel INFO "$class" >"$log.log" 2>&1 &
+      pid=$!
+      PIDS+=("$pid")
+      for i in $(seq 1200); do
+        grep -q "All users spawned" "$log.log" 2>/dev/null && break
+        sleep 0.1
+      done
+      sleep "$settle"
+      ;;
+  esac
+  local rss hwm cpu
+  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+  hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
+  cpu=$(awk '{print ($14 + $15) / 100}' "/proc/$pid/stat")
+  stop_pid "$pid" INT
+  python3 -c 'import json,sys; print(json.dumps({"workload": "c", "tool": sys.argv[1], "users": int(sys.argv[2]), "rss_kb": int(sys.argv[3]), "hwm_kb": int(sys.argv[4]), "cpu_s": float(sys.argv[5])}))' \
+    "$tool" "$users" "$rss" "$hwm" "$cpu" >>"$OUT/mem.jsonl"
+  log "  c $tool $users users: RSS $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB)"
+}
+
+workload_c() {
+  log "(c) memory per user: 10, 1000, 9000 users with between(1s, 5s) think time"
+  ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+  start_nginx
+  local tool users
+  for tool in starling locust-fast locust-http; do
+    for users in 10 1000 9000; do
+      mem "$tool" "$users"
+    done
+  done
+  stop_nginx
+}
+
+workload_d() {
+  log "(d) fixed rate of 4000 req/s against nginx, ${DUR}s x $REPS"
+  start_nginx
+  local url=http://127.0.0.1:$NGINX_PORT/ rep
+  for rep in $(seq "$REPS"); do
+    run_starling d "$rep" "$BENCH/scenarios/get_rate.yaml" --host "http://127.0.0.1:$NGINX_PORT" \
+      --arrival-rate 4000 --duration "${DUR}s"
+    has "$OHA" && gen d oha "$rep" oha -- "$OHA" --no-tui "${OHA_JSON[@]}" -c 50 -q 4000 -z "${DUR}s" "$url"
+    BENCH_WAIT=rate BENCH_RATE=20 run_locust d locust-fast "$rep" "$BENCH/locust_get.py" GetUser \
+      "http://127.0.0.1:$NGINX_PORT" 200
+  done
+  stop_nginx
+}
+
+workload_e() {
+  log "(e) latency honesty: a server that answers after 10 ms"
+  start_delay
+  local host=http://127.0.0.1:$DELAY_PORT url=http://127.0.0.1:$DELAY_PORT/ stall_at
+  # e1: the median each tool reports, 5 connections, closed loop.
+  run_starling e1 1 "$BENCH/scenarios/get.yaml" --host "$host" --users 5 --duration "${DUR}s"
+  has wrk && gen e1 wrk 1 wrk -- wrk -t1 -c5 -d"${DUR}s" --latency "$url"
+  has "$OHA" && gen e1 oha 1 oha -- "$OHA" --no-tui "${OHA_JSON[@]}" -c 5 -z "${DUR}s" "$url"
+  run_locust e1 locust-fast 1 "$BENCH/locust_get.py" GetUser "$host" 5
+  # e2: 200 req/s with a 1 s stall of the server at 40% of the run.
+  stall_at=$(python3 -c "print($DUR * 0.4)")
+  stall() {
+    (sleep "$stall_at"; curl -s -o /dev/null "http://127.0.0.1:$DELAY_PORT/__stall?ms=1000") &
+    PIDS+=("$!")
+  }
+  stall
+  run_starling e2 1 "$BENCH/scenarios/get_rate.yaml" --host "$host" --arrival-rate 200 --duration "${DUR}s"
+  if has "$OHA"; then
+    stall
+    gen e2 oha 1 oha -- "$OHA" --no-tui "${OHA_JSON[@]}" -c 20 -q 200 -z "${DUR}s" "$url"
+    if "$OHA" --help 2>/dev/null | grep -q -- '--latency-correction'; then
+      stall
+      gen e2 oha-corrected 1 oha -- "$OHA" --no-tui "${OHA_JSON[@]}" -c 20 -q 200 \
+        --latency-correction -z "${DUR}s" "$url"
+    fi
+  fi
+  stall
+  BENCH_WAIT=rate BENCH_RATE=10 run_locust e2 locust-fast 1 "$BENCH/locust_get.py" GetUser "$host" 20
+  stop_delay
+}
+
+# --- main --------------------------------------------------------------------
+install_peers
+build_starling
+# Figures of the workloads not rerun now are kept, so `run.sh e` only
+# replaces (e) in RESULTS.md.
+python3 - "$RUNS" "$OUT/mem.jsonl" "${WORKLOADS[@]}" <<'PY'
+import json, os, sys
+files, rerun = sys.argv[1:3], set(sys.argv[3:])
+for path in files:
+    kept = []
+    if os.path.exists(path):
+        kept = [l for l in open(path) if l.strip() and json.loads(l)["workload"][0] not in rerun]
+    with open(path, "w") as f:
+        f.writelines(kept)
+PY
+{
+  echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "cores=$(nproc)"
+  echo "cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n1)"
+  echo "kernel=$(uname -r)"
+  echo "starling=$("$STARLING" --version 2>&1 | head -n1) ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  echo "wrk=$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+  echo "oha=$("$OHA" --version 2>/dev/null | head -n1 || echo missing)"
+  echo "locust=$("$VENV/bin/locust" --version 2>/dev/null | head -n1 | cut -d" " -f1-2 || echo missing)"
+  echo "nginx=$(nginx -v 2>&1 | head -n1)"
+  echo "python=$(python3 --version 2>&1)"
+  echo "duration=$DUR"
+  echo "reps=$REPS"
+  echo "workloads=${WORKLOADS[*]}"
+} >"$OUT/meta.env"
+for w in "${WORKLOADS[@]}"; do
+  "workload_$w"
+done
+python3 "$BENCH/report.py" "$OUT" "$RESULTS"
+log "wrote $RESULTS"
