@@ -620,6 +620,7 @@ users:
     assert_eq!(request(s, "GET /old").failures, 0);
     assert_eq!(request(s, "GET /old").status_codes[&200], 1);
     assert_eq!(server.seen.count("/new"), 1);
+    assert_eq!(request(s, "GET /old").redirects, 2, "hops are counted");
     // A loop stops after the first request and 3 redirects.
     let r = request(s, "GET /loop");
     assert_eq!(r.failure_categories[&FailureCategory::Redirects], 1);

@@ -47,6 +47,7 @@ fn record(c: &mut Criterion) {
                 schedule_lag: Duration::ZERO,
                 bytes_sent: 80,
                 bytes_received: 160,
+                redirects: 0,
                 failure: None,
             };
             shard.record_request(0, black_box(&record));

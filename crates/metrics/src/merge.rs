@@ -99,6 +99,7 @@ fn decode(summary: &Summary) -> Result<(Catalog, Tallies), DecodeError> {
             count: r.count,
             bytes_sent: r.bytes_sent,
             bytes_received: r.bytes_received,
+            redirects: r.redirects,
             connect: LazyHist::decode(&r.connect)?,
             ttfb: LazyHist::decode(&r.ttfb)?,
             total: LatencyPair::from_parts(

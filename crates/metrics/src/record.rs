@@ -20,5 +20,7 @@ pub struct RequestRecord {
     pub schedule_lag: Duration,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// Redirects followed before the final response.
+    pub redirects: u32,
     pub failure: Option<FailureCategory>,
 }

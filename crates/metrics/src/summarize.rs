@@ -196,6 +196,7 @@ fn request_summary(request: &NamedRequest<'_>, millis: u64) -> RequestSummary {
         status_codes: t.statuses.to_map(),
         bytes_sent: t.bytes_sent,
         bytes_received: t.bytes_received,
+        redirects: t.redirects,
         connect: t.connect.latency(),
         ttfb: t.ttfb.latency(),
         total: t.total.measured.latency(),

@@ -104,6 +104,9 @@ pub struct RequestSummary {
     pub status_codes: BTreeMap<u16, u64>,
     pub bytes_sent: u64,
     pub bytes_received: u64,
+    /// Redirects followed on the way to the final responses.
+    #[serde(default)]
+    pub redirects: u64,
     /// New connections only.
     pub connect: Latency,
     pub ttfb: Latency,

@@ -26,7 +26,7 @@ fn record() -> impl Strategy<Value = RequestRecord> {
         prop::option::of(1u64..50_000),
         1u64..5_000_000,
         prop_oneof![Just(0u64), 0u64..2_000_000],
-        prop::option::of(0usize..12),
+        prop::option::of(0usize..13),
     )
         .prop_map(|(status, connect, total, lag, failure)| RequestRecord {
             status: [None, Some(200), Some(404), Some(503)][status],
@@ -36,6 +36,7 @@ fn record() -> impl Strategy<Value = RequestRecord> {
             schedule_lag: Duration::from_micros(lag),
             bytes_sent: total % 1_000,
             bytes_received: total % 7_777,
+            redirects: (total % 3) as u32,
             failure: failure.map(|i| FailureCategory::ALL[i]),
         })
 }

@@ -66,6 +66,7 @@ fn record(status: u16, us: u64, lag_us: u64, failure: Option<FailureCategory>) -
         schedule_lag: Duration::from_micros(lag_us),
         bytes_sent: 200,
         bytes_received: 1_000,
+        redirects: 0,
         failure,
     }
 }

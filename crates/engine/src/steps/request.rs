@@ -110,6 +110,7 @@ pub(crate) async fn send(
                     schedule_lag: lag,
                     bytes_sent: 0,
                     bytes_received: 0,
+                    redirects: 0,
                     failure: Some(category),
                 },
             );
@@ -139,6 +140,7 @@ pub(crate) async fn send(
                     schedule_lag: lag,
                     bytes_sent: response.bytes_sent,
                     bytes_received: response.bytes_received,
+                    redirects: u32::from(response.redirects),
                     failure,
                 },
             );
@@ -203,6 +205,7 @@ impl Drop for InFlight<'_> {
                     schedule_lag: std::time::Duration::ZERO,
                     bytes_sent: 0,
                     bytes_received: 0,
+                    redirects: 0,
                     failure: Some(FailureCategory::Interrupted),
                 },
             );

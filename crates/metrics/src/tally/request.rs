@@ -10,6 +10,7 @@ pub(crate) struct RequestTally {
     pub(crate) failures: CategoryCounts,
     pub(crate) bytes_sent: u64,
     pub(crate) bytes_received: u64,
+    pub(crate) redirects: u64,
     pub(crate) statuses: StatusCounts,
     /// Only new connections: a reused one has no connect time.
     pub(crate) connect: LazyHist,
@@ -27,6 +28,7 @@ impl RequestTally {
         }
         self.bytes_sent += record.bytes_sent;
         self.bytes_received += record.bytes_received;
+        self.redirects += u64::from(record.redirects);
         if let Some(status) = record.status {
             self.statuses.add_n(status, 1);
         }
@@ -45,6 +47,7 @@ impl RequestTally {
             failures: std::mem::take(&mut self.failures),
             bytes_sent: std::mem::take(&mut self.bytes_sent),
             bytes_received: std::mem::take(&mut self.bytes_received),
+            redirects: std::mem::take(&mut self.redirects),
             statuses: self.statuses.take(),
             connect: self.connect.take(),
             ttfb: self.ttfb.take(),
@@ -58,6 +61,7 @@ impl RequestTally {
         self.failures.add(&other.failures);
         self.bytes_sent += other.bytes_sent;
         self.bytes_received += other.bytes_received;
+        self.redirects += other.redirects;
         self.statuses.add(&other.statuses);
         self.connect.add(&other.connect);
         self.ttfb.add(&other.ttfb);

@@ -73,6 +73,7 @@ pub fn ok(status: u16, total_us: u64) -> RequestRecord {
         schedule_lag: Duration::ZERO,
         bytes_sent: 120,
         bytes_received: 480,
+        redirects: 0,
         failure: None,
     }
 }
