@@ -51,16 +51,27 @@ impl Pacer {
     ) -> Option<Instant> {
         match self {
             Pacer::Closed { last_start } => {
-                if let Some(last) = *last_start {
-                    let wait = worker.plan.user_types[vu.user_type].wait;
-                    let pause = wait_duration(wait, &mut vu.rng, last.elapsed());
-                    if !worker.wait_while_running(pause, handle).await {
+                // One clock read when there is no wait (the common case of a
+                // throughput test): the same instant serves as the pause's
+                // base and as the journey's start.
+                let mut now = Instant::now();
+                let pause = match *last_start {
+                    Some(last) => {
+                        let wait = worker.plan.user_types[vu.user_type].wait;
+                        wait_duration(wait, &mut vu.rng, now.saturating_duration_since(last))
+                    }
+                    None => Duration::ZERO,
+                };
+                if pause.is_zero() {
+                    if !worker.running(handle) {
                         return None;
                     }
-                } else if !worker.running(handle) {
-                    return None;
+                } else {
+                    if !worker.wait_until_running(now + pause, handle).await {
+                        return None;
+                    }
+                    now = Instant::now();
                 }
-                let now = Instant::now();
                 *last_start = Some(now);
                 Some(now)
             }

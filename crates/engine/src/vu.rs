@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use starling_http::{Response, Session};
 use starling_scenario::UserTypeId;
-use starling_scenario::response::ResponseView;
+use starling_scenario::response::{ResponseHeaders, ResponseView};
 use starling_scenario::scope::{Scope, Vars, VuInfo};
 
 use crate::control::RunState;
@@ -44,7 +44,7 @@ pub(crate) struct Iteration {
     pub(crate) schedule_lag: std::time::Duration,
     /// The latest response, for `if`, `until` and `while` after a request.
     /// Dropped with the iteration, so an idle user keeps no body.
-    pub(crate) last: Option<Response>,
+    pub(crate) last: Option<Received>,
 }
 
 impl Iteration {
@@ -59,6 +59,37 @@ impl Iteration {
     /// The lag for the next request to report, then zero.
     pub(crate) fn take_lag(&mut self) -> std::time::Duration {
         std::mem::take(&mut self.schedule_lag)
+    }
+}
+
+/// A response as an iteration keeps it for the steps after its request.
+/// (A type of the engine's own, so it can lend the response's headers to
+/// captures and expectations through the scenario's trait.)
+#[derive(Debug)]
+pub(crate) struct Received(pub(crate) Response);
+
+impl ResponseHeaders for Received {
+    fn first(&self, name: &str) -> Option<&[u8]> {
+        self.0.headers.get(name)
+    }
+
+    fn each(&self, visit: &mut dyn FnMut(&str, &[u8])) {
+        for (name, value) in &self.0.headers {
+            visit(name, value);
+        }
+    }
+}
+
+impl Received {
+    /// The view captures, expectations and conditions read.
+    pub(crate) fn view(&self) -> ResponseView<'_> {
+        let response = &self.0;
+        ResponseView::new(
+            response.status,
+            self,
+            &response.body,
+            response.timings.total,
+        )
     }
 }
 

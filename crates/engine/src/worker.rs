@@ -256,10 +256,10 @@ impl Worker {
         self.wake.notified().await;
     }
 
-    /// Waits `pause` unless the user is stopped first; true if it may go on.
-    pub(crate) async fn wait_while_running(&self, pause: Duration, handle: &VuHandle) -> bool {
-        self.sleep_while(Instant::now() + pause, || self.running(handle))
-            .await
+    /// Waits until `deadline` unless the user is stopped first; true if it
+    /// may go on.
+    pub(crate) async fn wait_until_running(&self, deadline: Instant, handle: &VuHandle) -> bool {
+        self.sleep_while(deadline, || self.running(handle)).await
     }
 
     /// Sleeps inside a journey; only an abort cuts it short.

@@ -45,6 +45,10 @@
 //!   own rules).
 //! - **Time**: `Request::timeout` bounds the whole call; the error says in
 //!   which [`Phase`] it struck. `connect_timeout` bounds each connect.
+//!   [`Session::send_from`] counts from an instant the caller already read.
+//! - **Headers** of a response are kept as the lines they came in (one
+//!   copy) and read on demand through [`Headers`]; the client's own needs
+//!   (framing, keep-alive, gzip, cookies) are read while parsing.
 //!
 //! # Layout
 //! - `client`: [`Client`], the per-worker shared part.
@@ -62,6 +66,8 @@
 //! - `tls`: the rustls configuration and the accept-any-certificate verifier.
 //! - `pool`: per-worker buffers lent per exchange.
 //! - `response`: [`Response`] and [`Timings`].
+//! - `headers`: [`Headers`], a response's header lines kept as one copy and
+//!   read on demand.
 //! - `error`: [`TransportError`], [`Phase`], [`ConnectCause`], [`ConfigError`].
 
 mod body;
@@ -71,6 +77,7 @@ mod config;
 mod connect;
 mod error;
 mod gunzip;
+mod headers;
 mod pool;
 mod read;
 mod redirect;
@@ -84,6 +91,7 @@ pub use client::Client;
 pub use config::ClientConfig;
 pub use cookie_store;
 pub use error::{ConfigError, ConnectCause, Phase, TransportError};
+pub use headers::Headers;
 pub use request::{Request, Scheme};
 pub use response::{Response, Timings};
 pub use session::Session;

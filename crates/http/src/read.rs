@@ -3,16 +3,16 @@
 //! Content-Length, chunked, or until close) into a bounded [`BodySink`].
 
 use std::cell::Cell;
+use std::mem::MaybeUninit;
 
 use bytes::Bytes;
-use http::header::{CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
-use http::{HeaderMap, HeaderName, HeaderValue};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::time::Instant;
 
 use crate::body::BodySink;
 use crate::chunked::ChunkedDecoder;
 use crate::error::{Phase, TransportError};
+use crate::headers::Headers;
 use crate::pool::{BufferPool, MAX_HEAD};
 
 /// Headers parsed per response head; more is a protocol error.
@@ -22,11 +22,14 @@ const MAX_HEADERS: usize = 128;
 #[derive(Debug)]
 pub(crate) struct RawResponse {
     pub(crate) status: u16,
-    pub(crate) headers: HeaderMap,
+    pub(crate) headers: Headers,
     pub(crate) body: Bytes,
     pub(crate) body_len: u64,
     /// The connection may carry another request.
     pub(crate) reusable: bool,
+    /// A `Set-Cookie` came (most responses have none: the jar is not
+    /// consulted for them).
+    pub(crate) sets_cookie: bool,
 }
 
 /// Counters the caller keeps even when reading fails.
@@ -57,11 +60,17 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
 ) -> Result<RawResponse, TransportError> {
     let mut start = 0;
     let mut end = 0;
-    let (status, headers, mut reusable) = loop {
+    let (status, headers, facts, mut reusable) = loop {
         if end > start {
-            let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
-            let mut parsed = httparse::Response::new(&mut slots);
-            match parsed.parse(&buf[start..end]) {
+            // Left uninitialised: filling 128 slots before every parse cost
+            // more than parsing a typical head.
+            let mut slots = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS];
+            let mut parsed = httparse::Response::new(&mut []);
+            match httparse::ParserConfig::default().parse_response_with_uninit_headers(
+                &mut parsed,
+                &buf[start..end],
+                &mut slots,
+            ) {
                 Ok(httparse::Status::Complete(n)) => {
                     let status = parsed.code.unwrap_or(0);
                     let http10 = parsed.version == Some(0);
@@ -74,10 +83,12 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
                         start += n;
                         continue;
                     }
-                    let headers = header_map(parsed.headers, &buf[start..start + n])?;
+                    let facts = HeadFacts::read(parsed.headers)?;
+                    let headers =
+                        Headers::from_block(header_block(parsed.headers, &buf[start..start + n]));
                     start += n;
-                    let reusable = keeps_alive(&headers, http10);
-                    break (status, headers, reusable);
+                    let reusable = facts.keeps_alive(http10);
+                    break (status, headers, facts, reusable);
                 }
                 Ok(httparse::Status::Partial) => {}
                 Err(e) => {
@@ -111,13 +122,9 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     };
 
     phase.set(Phase::Body);
-    let framing = framing(&headers, status, head_request)?;
+    let framing = facts.framing(status, head_request);
     // The inflate state is large: none is built for a response without body.
-    let gzip = !matches!(framing, Framing::Empty)
-        && headers.get(CONTENT_ENCODING).is_some_and(|v| {
-            v.as_bytes().eq_ignore_ascii_case(b"gzip")
-                || v.as_bytes().eq_ignore_ascii_case(b"x-gzip")
-        });
+    let gzip = !matches!(framing, Framing::Empty) && facts.gzip;
     let hint = match framing {
         Framing::Length(n) => Some(n),
         _ => None,
@@ -189,6 +196,7 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         body: finished.body,
         body_len: finished.wire_len,
         reusable,
+        sets_cookie: facts.sets_cookie,
     })
 }
 
@@ -208,91 +216,111 @@ async fn read_some<R: AsyncRead + Unpin>(
     Ok(n)
 }
 
-/// Builds the header map with every value a slice of one shared copy of
-/// the head: one allocation for all values instead of one per header.
-fn header_map(parsed: &[httparse::Header<'_>], head: &[u8]) -> Result<HeaderMap, TransportError> {
-    let shared = Bytes::copy_from_slice(head);
+/// The header lines of a parsed head, from the first header's name to the
+/// end of the last header's value (httparse hands out sub-slices of
+/// `head`, so their offsets locate them).
+fn header_block<'h>(parsed: &[httparse::Header<'_>], head: &'h [u8]) -> &'h [u8] {
+    let (Some(first), Some(last)) = (parsed.first(), parsed.last()) else {
+        return &[];
+    };
     let base = head.as_ptr() as usize;
-    let mut map = HeaderMap::with_capacity(parsed.len());
-    for header in parsed {
-        let name = HeaderName::from_bytes(header.name.as_bytes()).map_err(|_| {
-            TransportError::protocol(format!("invalid header name {:?}", header.name))
-        })?;
-        // httparse hands out sub-slices of `head`; the offset locates the
-        // value in the shared copy.
-        let at = (header.value.as_ptr() as usize).wrapping_sub(base);
-        let value = match head.get(at..at + header.value.len()) {
-            Some(slice) if slice.as_ptr() == header.value.as_ptr() => {
-                HeaderValue::from_maybe_shared(shared.slice(at..at + header.value.len()))
+    let from = (first.name.as_ptr() as usize).wrapping_sub(base);
+    let to = (last.value.as_ptr() as usize)
+        .wrapping_sub(base)
+        .wrapping_add(last.value.len());
+    head.get(from..to).unwrap_or(&[])
+}
+
+/// What the client itself needs from a head, read in one pass over the
+/// parser's slots: framing (RFC 9112 section 6.3), persistence, coding.
+#[derive(Debug, Default)]
+struct HeadFacts {
+    /// The last transfer coding named, if any `Transfer-Encoding` came.
+    transfer_chunked: Option<bool>,
+    content_length: Option<u64>,
+    connection_close: bool,
+    connection_keep_alive: bool,
+    gzip: bool,
+    sets_cookie: bool,
+}
+
+impl HeadFacts {
+    fn read(parsed: &[httparse::Header<'_>]) -> Result<Self, TransportError> {
+        let mut facts = HeadFacts::default();
+        for header in parsed {
+            let name = header.name.as_bytes();
+            let value = header.value;
+            // Most headers are none of these: the length rules them out
+            // before any comparison.
+            let is = |wanted: &[u8]| name.eq_ignore_ascii_case(wanted);
+            match name.len() {
+                14 if is(b"content-length") => {
+                    for part in value.split(|&b| b == b',') {
+                        let n = parse_length(part.trim_ascii())
+                            .ok_or_else(|| TransportError::protocol("invalid Content-Length"))?;
+                        if facts.content_length.is_some_and(|old| old != n) {
+                            return Err(TransportError::protocol(
+                                "conflicting Content-Length values",
+                            ));
+                        }
+                        facts.content_length = Some(n);
+                    }
+                }
+                17 if is(b"transfer-encoding") => {
+                    let last = value
+                        .split(|&b| b == b',')
+                        .map(<[u8]>::trim_ascii)
+                        .rfind(|t| !t.is_empty());
+                    match last {
+                        Some(t) => {
+                            facts.transfer_chunked = Some(t.eq_ignore_ascii_case(b"chunked"));
+                        }
+                        None => {
+                            facts.transfer_chunked.get_or_insert(false);
+                        }
+                    }
+                }
+                10 if is(b"connection") => {
+                    for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+                        facts.connection_close |= token.eq_ignore_ascii_case(b"close");
+                        facts.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+                    }
+                }
+                10 if is(b"set-cookie") => facts.sets_cookie = true,
+                16 if is(b"content-encoding") => {
+                    let coding = value.trim_ascii();
+                    facts.gzip = coding.eq_ignore_ascii_case(b"gzip")
+                        || coding.eq_ignore_ascii_case(b"x-gzip");
+                }
+                _ => {}
             }
-            _ => HeaderValue::from_bytes(header.value),
         }
-        .map_err(|_| {
-            TransportError::protocol(format!("invalid value of header {}", header.name))
-        })?;
-        map.append(name, value);
+        Ok(facts)
     }
-    Ok(map)
-}
 
-fn has_token(headers: &HeaderMap, name: HeaderName, token: &str) -> bool {
-    headers.get_all(name).iter().any(|value| {
-        value
-            .as_bytes()
-            .split(|&b| b == b',')
-            .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
-    })
-}
-
-fn keeps_alive(headers: &HeaderMap, http10: bool) -> bool {
-    if http10 {
-        has_token(headers, CONNECTION, "keep-alive")
-    } else {
-        !has_token(headers, CONNECTION, "close")
-    }
-}
-
-/// RFC 9112 section 6.3, in order.
-fn framing(
-    headers: &HeaderMap,
-    status: u16,
-    head_request: bool,
-) -> Result<Framing, TransportError> {
-    if head_request || status == 204 || status == 304 {
-        return Ok(Framing::Empty);
-    }
-    if headers.contains_key(TRANSFER_ENCODING) {
-        let last = headers
-            .get_all(TRANSFER_ENCODING)
-            .iter()
-            .flat_map(|v| v.as_bytes().split(|&b| b == b','))
-            .map(|t| t.trim_ascii())
-            .rfind(|t| !t.is_empty());
-        return Ok(match last {
-            Some(t) if t.eq_ignore_ascii_case(b"chunked") => {
-                Framing::Chunked(ChunkedDecoder::new())
-            }
-            _ => Framing::Close,
-        });
-    }
-    let mut length = None;
-    for value in headers.get_all(CONTENT_LENGTH) {
-        for part in value.as_bytes().split(|&b| b == b',') {
-            let n = parse_length(part.trim_ascii())
-                .ok_or_else(|| TransportError::protocol("invalid Content-Length"))?;
-            if length.is_some_and(|old| old != n) {
-                return Err(TransportError::protocol(
-                    "conflicting Content-Length values",
-                ));
-            }
-            length = Some(n);
+    fn keeps_alive(&self, http10: bool) -> bool {
+        if http10 {
+            self.connection_keep_alive
+        } else {
+            !self.connection_close
         }
     }
-    Ok(match length {
-        Some(0) => Framing::Empty,
-        Some(n) => Framing::Length(n),
-        None => Framing::Close,
-    })
+
+    /// RFC 9112 section 6.3, in order: no body for HEAD, 204, 304; then
+    /// Transfer-Encoding (chunked last, or read until close); then
+    /// Content-Length; else until close.
+    fn framing(&self, status: u16, head_request: bool) -> Framing {
+        if head_request || status == 204 || status == 304 {
+            return Framing::Empty;
+        }
+        match (self.transfer_chunked, self.content_length) {
+            (Some(true), _) => Framing::Chunked(ChunkedDecoder::new()),
+            (Some(false), _) => Framing::Close,
+            (None, Some(0)) => Framing::Empty,
+            (None, Some(n)) => Framing::Length(n),
+            (None, None) => Framing::Close,
+        }
+    }
 }
 
 fn parse_length(digits: &[u8]) -> Option<u64> {

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::headers::Headers;
+
 /// Where the time of one `Session::send` went. All durations start at the
 /// call; they cover every redirect hop.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,7 +28,7 @@ pub struct Timings {
 pub struct Response {
     pub status: u16,
     /// Headers of the final response.
-    pub headers: http::HeaderMap,
+    pub headers: Headers,
     /// The body, gzip-decoded when the server sent `Content-Encoding: gzip`,
     /// truncated to `ClientConfig::keep_body_bytes`.
     pub body: Bytes,

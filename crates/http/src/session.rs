@@ -12,12 +12,14 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
+use std::task::Poll;
 use std::time::Duration;
 
 use cookie_store::CookieStore;
-use http::header::{LOCATION, SET_COOKIE};
 use tokio::io::AsyncWriteExt;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::{Instant, Sleep, sleep_until};
 use url::Url;
 
 use crate::client::Client;
@@ -42,6 +44,11 @@ pub struct Session {
     client: Client,
     kept: Vec<Kept>,
     jar: CookieStore,
+    /// The deadline of the request in flight, kept from one request to the
+    /// next: moving a registered timer later is one atomic swap, where a
+    /// fresh timeout per request would register and cancel a timer entry
+    /// (under the time driver's lock) every time. Made on first use.
+    timer: Option<Pin<Box<Sleep>>>,
 }
 
 /// An idle keep-alive connection. (HTTP/2 will make `stream` an enum of
@@ -71,27 +78,49 @@ impl Session {
             client,
             kept: Vec::new(),
             jar,
+            timer: None,
         }
     }
 
     /// Sends `request`, following redirects, within `request.timeout`.
     pub async fn send(&mut self, request: &Request<'_>) -> Result<Response, TransportError> {
-        let started = Instant::now();
+        self.send_from(request, Instant::now()).await
+    }
+
+    /// [`Session::send`] timed from `started`, an instant the caller has
+    /// just read (its own clock for the request): timings and the deadline
+    /// count from it, and the clock is read once instead of twice.
+    pub async fn send_from(
+        &mut self,
+        request: &Request<'_>,
+        started: Instant,
+    ) -> Result<Response, TransportError> {
         let phase = Cell::new(Phase::Connect);
         let mut tally = Tally::default();
+        let mut timer = self.timer.take();
         let result = {
-            let work = self.follow(request, &phase, &mut tally);
+            let mut work = pin!(self.follow(request, &phase, &mut tally));
             match started.checked_add(request.timeout) {
-                Some(deadline) => match timeout_at(deadline, work).await {
-                    Ok(result) => result,
-                    Err(_) => Err(TransportError::Timeout {
-                        phase: phase.get(),
-                        timings: Timings::default(),
-                    }),
-                },
+                Some(deadline) => {
+                    let timer = timer.get_or_insert_with(|| Box::pin(sleep_until(deadline)));
+                    timer.as_mut().reset(deadline);
+                    poll_fn(|cx| {
+                        if let Poll::Ready(result) = work.as_mut().poll(cx) {
+                            return Poll::Ready(result);
+                        }
+                        timer.as_mut().poll(cx).map(|()| {
+                            Err(TransportError::Timeout {
+                                phase: phase.get(),
+                                timings: Timings::default(),
+                            })
+                        })
+                    })
+                    .await
+                }
                 None => work.await,
             }
         };
+        self.timer = timer;
         let timings = Timings {
             connect: tally.connect,
             tls: tally.tls,
@@ -159,7 +188,7 @@ impl Session {
             if max == 0 || !is_redirect(raw.status) {
                 return Ok(raw);
             }
-            let Some(location) = raw.headers.get(LOCATION) else {
+            let Some(location) = raw.headers.get("location") else {
                 return Ok(raw);
             };
             if tally.redirects >= max {
@@ -213,9 +242,18 @@ impl Session {
         };
         let head_request = hop.method == "HEAD";
 
+        // The origin's name as kept with its connection, reused when the
+        // connection goes back (no allocation per request).
+        let mut host = None;
         let (mut stream, mut reused) = match self.take(hop) {
-            Some(stream) => (stream, true),
-            None => (self.open(hop, phase, tally).await?, false),
+            Some((stream, kept_host)) => {
+                host = Some(kept_host);
+                (stream, true)
+            }
+            // Boxed: a connect (a TLS handshake above all) has a large
+            // state, and an exchange that reuses a connection should not
+            // carry its room in every request's future.
+            None => (Box::pin(self.open(hop, phase, tally)).await?, false),
         };
         loop {
             let mut progress = Progress::default();
@@ -238,13 +276,13 @@ impl Session {
             match result {
                 Ok(raw) => {
                     if raw.reusable && !asks_close(user_headers) {
-                        self.keep(hop, stream);
+                        self.keep(hop, stream, host);
                     }
                     self.store_cookies(&raw, url.as_ref(), hop);
                     return Ok(raw);
                 }
                 Err(error) if reused && progress.received == 0 && error.is_closed_socket() => {
-                    stream = self.open(hop, phase, tally).await?;
+                    stream = Box::pin(self.open(hop, phase, tally)).await?;
                     reused = false;
                 }
                 Err(error) => return Err(error),
@@ -275,21 +313,25 @@ impl Session {
         Ok(stream)
     }
 
-    fn take(&mut self, hop: &Hop<'_>) -> Option<Stream> {
+    /// The idle connection to `hop`'s origin, with the origin's host name.
+    fn take(&mut self, hop: &Hop<'_>) -> Option<(Stream, Box<str>)> {
         let at = self
             .kept
             .iter()
             .position(|k| k.port == hop.port && k.scheme == hop.scheme && *k.host == *hop.host)?;
-        Some(self.kept.swap_remove(at).stream)
+        let kept = self.kept.swap_remove(at);
+        Some((kept.stream, kept.host))
     }
 
-    fn keep(&mut self, hop: &Hop<'_>, stream: Stream) {
+    /// Keeps `stream` for `hop`'s origin; `host` is the name it was kept
+    /// under before, if it was.
+    fn keep(&mut self, hop: &Hop<'_>, stream: Stream, host: Option<Box<str>>) {
         if self.kept.len() >= MAX_KEPT {
             self.kept.remove(0);
         }
         self.kept.push(Kept {
             scheme: hop.scheme,
-            host: hop.host.as_ref().into(),
+            host: host.unwrap_or_else(|| hop.host.as_ref().into()),
             port: hop.port,
             stream,
         });
@@ -309,7 +351,7 @@ impl Session {
     }
 
     fn store_cookies(&mut self, raw: &RawResponse, url: Option<&Url>, hop: &Hop<'_>) {
-        if !raw.headers.contains_key(SET_COOKIE) {
+        if !raw.sets_cookie {
             return;
         }
         let built;
@@ -323,8 +365,8 @@ impl Session {
                 None => return,
             },
         };
-        for value in raw.headers.get_all(SET_COOKIE) {
-            if let Ok(text) = value.to_str() {
+        for value in raw.headers.get_all("set-cookie") {
+            if let Ok(text) = std::str::from_utf8(value) {
                 // A cookie the jar refuses (bad domain, ...) is dropped, as a
                 // browser would.
                 let _ = self.jar.parse(text, url);

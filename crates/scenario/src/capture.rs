@@ -181,11 +181,9 @@ impl Capture {
             CaptureSource::Header(name) => {
                 let value = resp
                     .headers()
-                    .get(name.as_str())
+                    .first(name)
                     .ok_or_else(|| CaptureError::NoHeader { name: name.clone() })?;
-                Ok(Value::from(
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                ))
+                Ok(Value::from(String::from_utf8_lossy(value).into_owned()))
             }
             CaptureSource::Regex { regex, group } => {
                 let pattern = || regex.as_str().to_owned();

@@ -297,16 +297,16 @@ impl HeaderCondition {
     fn check(&self, resp: &ResponseView<'_>) -> Result<(), ExpectFailure> {
         let value =
             resp.headers()
-                .get(self.name.as_str())
+                .first(&self.name)
                 .ok_or_else(|| ExpectFailure::HeaderMissing {
                     name: self.name.clone(),
                 })?;
         match &self.check {
             HeaderCheck::Present => Ok(()),
-            HeaderCheck::Equals(expected) if value.as_bytes() == expected.as_bytes() => Ok(()),
+            HeaderCheck::Equals(expected) if value == expected.as_bytes() => Ok(()),
             HeaderCheck::Equals(expected) => Err(ExpectFailure::HeaderNotEqual {
                 name: self.name.clone(),
-                actual: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                actual: String::from_utf8_lossy(value).into_owned(),
                 expected: expected.clone(),
             }),
         }

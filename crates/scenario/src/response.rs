@@ -11,6 +11,28 @@ use minijinja::value::{Enumerator, Object};
 use crate::runtime::ResponseFields;
 use crate::value::{Value, from_json};
 
+/// Response headers as captures, expectations and `response.headers` read
+/// them. The engine's HTTP client keeps a response's header lines as they
+/// came and reads them on demand; an `http::HeaderMap` serves too.
+pub trait ResponseHeaders {
+    /// The first value of `name` (compared case-insensitively).
+    fn first(&self, name: &str) -> Option<&[u8]>;
+    /// Every `(name, value)` in order, repeated names included.
+    fn each(&self, visit: &mut dyn FnMut(&str, &[u8]));
+}
+
+impl ResponseHeaders for HeaderMap {
+    fn first(&self, name: &str) -> Option<&[u8]> {
+        self.get(name).map(|v| v.as_bytes())
+    }
+
+    fn each(&self, visit: &mut dyn FnMut(&str, &[u8])) {
+        for (name, value) in self {
+            visit(name.as_str(), value.as_bytes());
+        }
+    }
+}
+
 /// A response as captures, expectations and `response.*` see it.
 ///
 /// Borrowed from the engine's buffers. The body is parsed as JSON at most
@@ -19,7 +41,7 @@ use crate::value::{Value, from_json};
 /// expectations and conditions look at it.
 pub struct ResponseView<'a> {
     status: u16,
-    headers: &'a HeaderMap,
+    headers: &'a dyn ResponseHeaders,
     body: &'a [u8],
     elapsed: Duration,
     json: OnceCell<Option<serde_json::Value>>,
@@ -32,7 +54,6 @@ impl fmt::Debug for ResponseView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseView")
             .field("status", &self.status)
-            .field("headers", &self.headers)
             .field("body_len", &self.body.len())
             .field("elapsed", &self.elapsed)
             .finish()
@@ -41,7 +62,12 @@ impl fmt::Debug for ResponseView<'_> {
 
 impl<'a> ResponseView<'a> {
     /// `body` is what the engine kept of the body (its first N bytes).
-    pub fn new(status: u16, headers: &'a HeaderMap, body: &'a [u8], elapsed: Duration) -> Self {
+    pub fn new(
+        status: u16,
+        headers: &'a dyn ResponseHeaders,
+        body: &'a [u8],
+        elapsed: Duration,
+    ) -> Self {
         ResponseView {
             status,
             headers,
@@ -58,7 +84,7 @@ impl<'a> ResponseView<'a> {
         self.status
     }
 
-    pub fn headers(&self) -> &HeaderMap {
+    pub fn headers(&self) -> &dyn ResponseHeaders {
         self.headers
     }
 
@@ -97,17 +123,17 @@ impl<'a> ResponseView<'a> {
 
     /// Header names (lower case) to values; repeated headers joined by ", ".
     fn headers_map(&self) -> Value {
-        let mut pairs: Vec<(&str, String)> = Vec::with_capacity(self.headers.keys_len());
-        for (name, value) in self.headers {
-            let value = String::from_utf8_lossy(value.as_bytes());
-            match pairs.iter_mut().find(|(n, _)| *n == name.as_str()) {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        self.headers.each(&mut |name, value| {
+            let value = String::from_utf8_lossy(value);
+            match pairs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
                 Some((_, joined)) => {
                     joined.push_str(", ");
                     joined.push_str(&value);
                 }
-                None => pairs.push((name.as_str(), value.into_owned())),
+                None => pairs.push((name.to_ascii_lowercase(), value.into_owned())),
             }
-        }
+        });
         Value::from_pairs(pairs)
     }
 }

@@ -5,13 +5,13 @@ use starling_metrics::FailureCategory;
 use starling_scenario::{If, OnFailure};
 
 use super::{Flow, failed, run_list};
-use crate::steps::request::view;
+use crate::vu::Received;
 use crate::vu::{Iteration, Vu, scope};
 use crate::worker::Worker;
 
 pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: &If) -> Flow {
     let holds = {
-        let last = it.last.as_ref().map(view);
+        let last = it.last.as_ref().map(Received::view);
         let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
         step.condition.is_true(&scope)
     };

@@ -8,7 +8,8 @@ use starling_metrics::FailureCategory;
 use starling_scenario::Poll;
 
 use super::{Flow, failed};
-use crate::steps::request::{send, view};
+use crate::steps::request::send;
+use crate::vu::Received;
 use crate::vu::{Iteration, Vu, scope};
 use crate::worker::Worker;
 
@@ -24,7 +25,7 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
         let sent = send(worker, vu, it, &poll.request, Some(deadline)).await;
         if sent.is_ok() {
             let done = {
-                let last = it.last.as_ref().map(view);
+                let last = it.last.as_ref().map(Received::view);
                 let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
                 poll.until.is_true(&scope)
             };

@@ -6,7 +6,7 @@ use starling_metrics::FailureCategory;
 use starling_scenario::{OnFailure, Repeat, RepeatTimes};
 
 use super::{Flow, failed, run_list};
-use crate::steps::request::view;
+use crate::vu::Received;
 use crate::vu::{Iteration, Vu, scope};
 use crate::worker::Worker;
 
@@ -20,7 +20,7 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
                 if round >= *max {
                     false
                 } else {
-                    let last = it.last.as_ref().map(view);
+                    let last = it.last.as_ref().map(Received::view);
                     let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
                     match condition.is_true(&scope) {
                         Ok(holds) => holds,

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use starling_http::{Request, Response, Scheme, TransportError};
+use starling_http::{Request, Scheme, TransportError};
 use starling_metrics::{FailureCategory, FailureExample, RequestRecord};
 use starling_scenario::expect::ExpectFailure;
 use starling_scenario::response::ResponseView;
@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use super::{Flow, failed};
 use crate::target::{Origin, parse_absolute};
-use crate::vu::{Iteration, Vu, scope};
+use crate::vu::{Iteration, Received, Vu, scope};
 use crate::worker::Worker;
 
 /// Bytes of a body kept in a failure example.
@@ -47,7 +47,7 @@ pub(crate) async fn send(
     deadline: Option<Instant>,
 ) -> Result<(), FailureCategory> {
     let prepared = {
-        let last = it.last.as_ref().map(view);
+        let last = it.last.as_ref().map(Received::view);
         let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
         let user_type = &worker.plan.user_types[vu.user_type];
         prepare(
@@ -93,7 +93,7 @@ pub(crate) async fn send(
         },
     };
     let in_flight = InFlight::new(worker, step.id);
-    let result = vu.session.send(&request).await;
+    let result = vu.session.send_from(&request, in_flight.started).await;
     in_flight.landed();
     let lag = it.take_lag();
     match result {
@@ -124,8 +124,10 @@ pub(crate) async fn send(
             Err(category)
         }
         Ok(response) => {
+            let received = Received(response);
+            let response = &received.0;
             let outcome = {
-                let view = view(&response);
+                let view = received.view();
                 let scope = scope(&vu.vars, vu.info(), it, Some(&view));
                 check(step, &view, &scope)
             };
@@ -161,7 +163,7 @@ pub(crate) async fn send(
                     Err(category)
                 }
             };
-            it.last = Some(response);
+            it.last = Some(received);
             result
         }
     }
@@ -211,16 +213,6 @@ impl Drop for InFlight<'_> {
             );
         }
     }
-}
-
-/// A view of a response for expectations, captures and conditions.
-pub(crate) fn view(response: &Response) -> ResponseView<'_> {
-    ResponseView::new(
-        response.status,
-        &response.headers,
-        &response.body,
-        response.timings.total,
-    )
 }
 
 /// Expectations first, then captures: a response that failed its

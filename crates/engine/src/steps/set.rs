@@ -5,13 +5,13 @@ use starling_metrics::FailureCategory;
 use starling_scenario::{OnFailure, Set};
 
 use super::{Flow, failed};
-use crate::steps::request::view;
+use crate::vu::Received;
 use crate::vu::{Iteration, Vu, scope};
 
 pub(crate) fn run(vu: &mut Vu, it: &Iteration, set: &Set) -> Flow {
     for (name, expr) in &set.vars {
         let value = {
-            let last = it.last.as_ref().map(view);
+            let last = it.last.as_ref().map(Received::view);
             let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
             expr.eval(&scope)
         };
