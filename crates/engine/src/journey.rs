@@ -9,19 +9,20 @@ use starling_metrics::{FailureCategory, JourneyOutcome};
 use starling_scenario::{Exhausted, JourneyId};
 
 use crate::feeder::NoRow;
+use crate::pacer::Start;
 use crate::steps::{self, Flow};
 use crate::vu::{Iteration, Vu};
 use crate::worker::Worker;
 
-/// Runs one journey that was due at `intended`. Returns false when the user
-/// must stop (its `unique` data ran out, or the run was aborted).
-pub(crate) async fn run(worker: &Worker, vu: &mut Vu, intended: Instant) -> bool {
+/// Runs one journey that was due at `start.intended`. Returns false when
+/// the user must stop (its `unique` data ran out, or the run was aborted).
+pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> bool {
     let Some(id) = worker.pick_journey(vu.user_type, &mut vu.rng) else {
         return false;
     };
     let plan = &worker.plan;
-    let started = Instant::now();
-    let lag = started.saturating_duration_since(intended);
+    let started = start.now;
+    let lag = started.saturating_duration_since(start.intended);
 
     // Rows are drawn before the journey counts as started: a user whose
     // `unique` data ran out stops without a journey to report.

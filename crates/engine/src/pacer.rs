@@ -30,6 +30,15 @@ pub(crate) enum Pacer {
     },
 }
 
+/// When a journey was due (its arrival time in the open model) and the
+/// instant it actually starts, read once for both the lag and the
+/// journey's duration.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Start {
+    pub(crate) intended: Instant,
+    pub(crate) now: Instant,
+}
+
 impl Pacer {
     /// A pacer for a user the open model just created to take an arrival;
     /// it counts as ready from birth, so the scheduler does not create a
@@ -42,13 +51,14 @@ impl Pacer {
         }
     }
 
-    /// When the next journey was due; `None` when the user must stop.
+    /// When the next journey was due and when it starts; `None` when the
+    /// user must stop.
     pub(crate) async fn next_start(
         &mut self,
         worker: &Worker,
         vu: &mut Vu,
         handle: &VuHandle,
-    ) -> Option<Instant> {
+    ) -> Option<Start> {
         match self {
             Pacer::Closed { last_start } => {
                 // One clock read when there is no wait (the common case of a
@@ -73,7 +83,7 @@ impl Pacer {
                     now = Instant::now();
                 }
                 *last_start = Some(now);
-                Some(now)
+                Some(Start { intended: now, now })
             }
             Pacer::Open { arrivals, ready } => {
                 if !*ready {
@@ -83,7 +93,10 @@ impl Pacer {
                 let due = arrivals.take(worker, handle).await;
                 arrivals.ready.set(arrivals.ready.get() - 1);
                 *ready = false;
-                due
+                due.map(|intended| Start {
+                    intended,
+                    now: Instant::now(),
+                })
             }
         }
     }

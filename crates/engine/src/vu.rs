@@ -134,12 +134,12 @@ pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handl
     let iterations = worker.plan.load.iterations;
     let mut alive = run_hook(&worker, &mut vu, &user_type.on_start, "on_start").await;
     while alive {
-        let Some(intended) = pacer.next_start(&worker, &mut vu, &handle).await else {
+        let Some(start) = pacer.next_start(&worker, &mut vu, &handle).await else {
             break;
         };
         // Boxed so the journey's (large) state lives on the heap only while
         // it runs: an idle user's task is just the pacer's wait.
-        alive = Box::pin(journey::run(&worker, &mut vu, intended)).await;
+        alive = Box::pin(journey::run(&worker, &mut vu, start)).await;
         vu.iteration += 1;
         if iterations.is_some_and(|n| vu.iteration >= n) {
             break;
