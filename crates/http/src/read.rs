@@ -14,6 +14,7 @@ use crate::body::BodySink;
 use crate::chunked::ChunkedDecoder;
 use crate::error::{Phase, TransportError};
 use crate::pool::{BufferPool, MAX_HEAD};
+use crate::version::Protocol;
 
 /// Headers parsed per response head; more is a protocol error.
 const MAX_HEADERS: usize = 128;
@@ -27,6 +28,7 @@ pub(crate) struct RawResponse {
     pub(crate) body_len: u64,
     /// The connection may carry another request.
     pub(crate) reusable: bool,
+    pub(crate) protocol: Protocol,
 }
 
 /// Counters the caller keeps even when reading fails.
@@ -189,6 +191,7 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         body: finished.body,
         body_len: finished.wire_len,
         reusable,
+        protocol: Protocol::Http11,
     })
 }
 

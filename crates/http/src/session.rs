@@ -1,14 +1,17 @@
 //! One virtual user's HTTP state and the request path: pick or open a
-//! connection, write the head, read the response, store cookies, follow
-//! redirects, all under one deadline.
+//! connection (HTTP/1.1 or HTTP/2, by settings and ALPN), send the request,
+//! read the response, store cookies, follow redirects, all under one
+//! deadline.
 //!
 //! Stale keep-alive connections: a server may close an idle connection at
 //! any moment, and we only learn it when the next request's read finds the
 //! socket closed or reset. When that happens on a *reused* connection before
 //! a single response byte arrived, the request is sent once more on a fresh
 //! connection, whatever its method (the server cannot have answered it; this
-//! is what browsers and hyper do). A failure on a fresh connection, or after
-//! any response byte, is reported as is.
+//! is what browsers and hyper do). On HTTP/2 the same holds before the
+//! response head, for a closed socket, a GOAWAY or a REFUSED_STREAM. A
+//! failure on a fresh connection, or after any response byte, is reported
+//! as is.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -23,12 +26,15 @@ use url::Url;
 use crate::client::Client;
 use crate::connect::connect;
 use crate::error::{Phase, TransportError};
+use crate::http2::Http2;
+use crate::http2_head;
 use crate::pool::{BufferPool, Buffers, INLINE_BODY};
 use crate::read::{Progress, RawResponse, read_response};
 use crate::redirect::{Hop, is_redirect};
 use crate::request::{Head, Request, Scheme, write_head};
 use crate::response::{Response, Timings};
 use crate::stream::Stream;
+use crate::version::HttpVersion;
 
 /// Connections kept per session: a VU talks to the gateway and perhaps one
 /// or two services directly. The oldest goes when a fifth origin comes.
@@ -44,14 +50,22 @@ pub struct Session {
     jar: CookieStore,
 }
 
-/// An idle keep-alive connection. (HTTP/2 will make `stream` an enum of
-/// connection kinds; the origin key stays.)
+/// An idle keep-alive connection and its origin.
 #[derive(Debug)]
 struct Kept {
     scheme: Scheme,
     host: Box<str>,
     port: u16,
-    stream: Stream,
+    conn: Conn,
+}
+
+/// The kinds of connection a session keeps.
+#[derive(Debug)]
+enum Conn {
+    Http1(Stream),
+    /// Boxed: `h2`'s state is large, and an HTTP/1.1 connection (or an idle
+    /// session) should not pay for it.
+    Http2(Box<Http2>),
 }
 
 /// What one `send` accumulates over hops and retries.
@@ -103,6 +117,7 @@ impl Session {
         match result {
             Ok(raw) => Ok(Response {
                 status: raw.status,
+                version: raw.protocol,
                 headers: raw.headers,
                 body: raw.body,
                 body_len: raw.body_len,
@@ -187,64 +202,103 @@ impl Session {
         let jar_empty = self.jar.iter_any().next().is_none();
         let url = if jar_empty { None } else { hop.url() };
         let cookie = url.as_ref().and_then(|url| self.cookie_header(url));
+        let head = Head {
+            method: hop.method,
+            scheme: hop.scheme,
+            host: &hop.host,
+            port: hop.port,
+            path: &hop.path,
+            headers: user_headers,
+            body_len: hop.body.len(),
+            user_agent: &config.user_agent,
+            cookie: cookie.as_deref(),
+            drop_body_headers: hop.drop_body_headers,
+            drop_credentials: hop.drop_credentials,
+        };
         let mut lease = client.pool().take();
         let buffers = lease.get();
-        write_head(
-            &mut buffers.write,
-            &Head {
-                method: hop.method,
-                scheme: hop.scheme,
-                host: &hop.host,
-                port: hop.port,
-                path: &hop.path,
-                headers: user_headers,
-                body_len: hop.body.len(),
-                user_agent: &config.user_agent,
-                cookie: cookie.as_deref(),
-                drop_body_headers: hop.drop_body_headers,
-                drop_credentials: hop.drop_credentials,
-            },
-        )?;
-        let separate_body = if hop.body.len() <= INLINE_BODY {
-            buffers.write.extend_from_slice(hop.body);
-            &[][..]
-        } else {
-            hop.body
-        };
         let head_request = hop.method == "HEAD";
 
-        let (mut stream, mut reused) = match self.take(hop) {
-            Some(stream) => (stream, true),
+        let kept = self.find(hop);
+        // The request is built for the connection at hand before that is
+        // taken (or a new one opened), so that a request that cannot be
+        // sent fails without opening or losing a connection. With none
+        // kept the kind is not known yet: the HTTP/1.1 head is written (the
+        // likelier, and its checks are shared); should the new connection
+        // speak HTTP/2, that form is built then.
+        let mut separate_body = None;
+        let mut http2_request = None;
+        if let Some(Conn::Http2(_)) = kept.map(|at| &self.kept[at].conn) {
+            http2_request = Some(http2_head::build(&head)?);
+        } else {
+            separate_body = Some(write_request(buffers, &head, hop.body)?);
+        }
+        let (mut conn, mut reused) = match kept {
+            Some(at) => (self.kept.swap_remove(at).conn, true),
             None => (self.open(hop, phase, tally).await?, false),
         };
         loop {
-            let mut progress = Progress::default();
-            let result = exchange_on(
-                &mut stream,
-                buffers,
-                client.pool(),
-                separate_body,
-                head_request,
-                config.keep_body_bytes,
-                phase,
-                &mut progress,
-                tally,
-            )
-            .await;
-            tally.received += progress.received;
-            if progress.first_byte.is_some() {
-                tally.first_byte = progress.first_byte;
-            }
+            let (result, stale) = match &mut conn {
+                Conn::Http1(stream) => {
+                    let separate_body = match separate_body {
+                        Some(body) => body,
+                        None => *separate_body.insert(write_request(buffers, &head, hop.body)?),
+                    };
+                    let mut progress = Progress::default();
+                    let result = exchange_on(
+                        stream,
+                        buffers,
+                        client.pool(),
+                        separate_body,
+                        head_request,
+                        config.keep_body_bytes,
+                        phase,
+                        &mut progress,
+                        tally,
+                    )
+                    .await;
+                    tally.received += progress.received;
+                    if progress.first_byte.is_some() {
+                        tally.first_byte = progress.first_byte;
+                    }
+                    let stale = progress.received == 0
+                        && result.as_ref().is_err_and(TransportError::is_closed_socket);
+                    (result, stale)
+                }
+                Conn::Http2(http2) => {
+                    let request = match http2_request.take() {
+                        Some(request) => request,
+                        None => http2_head::build(&head)?,
+                    };
+                    let attempt = http2
+                        .exchange(
+                            request,
+                            hop.body,
+                            config.keep_body_bytes,
+                            client.pool(),
+                            phase,
+                        )
+                        .await;
+                    tally.sent += attempt.sent;
+                    tally.received += attempt.received;
+                    if attempt.first_byte.is_some() {
+                        tally.first_byte = attempt.first_byte;
+                    }
+                    (attempt.result, attempt.stale)
+                }
+            };
             match result {
                 Ok(raw) => {
+                    // `Connection: close` asks for a connection per request;
+                    // on HTTP/2 the header is not sent, but the wish is kept.
                     if raw.reusable && !asks_close(user_headers) {
-                        self.keep(hop, stream);
+                        self.keep(hop, conn);
                     }
                     self.store_cookies(&raw, url.as_ref(), hop);
                     return Ok(raw);
                 }
-                Err(error) if reused && progress.received == 0 && error.is_closed_socket() => {
-                    stream = self.open(hop, phase, tally).await?;
+                Err(_) if reused && stale => {
+                    conn = self.open(hop, phase, tally).await?;
                     reused = false;
                 }
                 Err(error) => return Err(error),
@@ -252,15 +306,16 @@ impl Session {
         }
     }
 
+    /// Opens a connection of the kind the settings and the server agree on.
     async fn open(
         &self,
         hop: &Hop<'_>,
         phase: &Cell<Phase>,
         tally: &mut Tally,
-    ) -> Result<Stream, TransportError> {
+    ) -> Result<Conn, TransportError> {
         phase.set(Phase::Connect);
         let config = self.client.config();
-        let (stream, times) = connect(
+        let connected = connect(
             hop.scheme,
             &hop.host,
             hop.port,
@@ -268,22 +323,50 @@ impl Session {
             self.client.tls(),
         )
         .await?;
-        tally.connect = Some(tally.connect.unwrap_or_default() + times.tcp);
-        if let Some(tls) = times.tls {
+        tally.connect = Some(tally.connect.unwrap_or_default() + connected.times.tcp);
+        if let Some(tls) = connected.times.tls {
             tally.tls = Some(tally.tls.unwrap_or_default() + tls);
         }
-        Ok(stream)
+        let http2 = match (hop.scheme, config.http_version) {
+            // h2c with prior knowledge: no Upgrade dance.
+            (Scheme::Http, version) => version == HttpVersion::Http2,
+            (Scheme::Https, HttpVersion::Http2) if !connected.alpn_h2 => {
+                // Not a silent fall back: HTTP/2 is what was asked to be
+                // measured.
+                return Err(TransportError::protocol(format!(
+                    "{}:{} did not agree to HTTP/2 by ALPN, and HTTP/2 was required \
+                     (HTTP version `2`; `auto` would use HTTP/1.1)",
+                    hop.host, hop.port
+                )));
+            }
+            (Scheme::Https, _) => connected.alpn_h2,
+        };
+        if http2 {
+            Ok(Conn::Http2(Box::new(
+                Http2::handshake(connected.stream).await?,
+            )))
+        } else {
+            Ok(Conn::Http1(connected.stream))
+        }
     }
 
-    fn take(&mut self, hop: &Hop<'_>) -> Option<Stream> {
+    /// Where the kept connection to `hop`'s origin is. An HTTP/2
+    /// connection the server closed while it was idle is dropped here.
+    fn find(&mut self, hop: &Hop<'_>) -> Option<usize> {
         let at = self
             .kept
             .iter()
             .position(|k| k.port == hop.port && k.scheme == hop.scheme && *k.host == *hop.host)?;
-        Some(self.kept.swap_remove(at).stream)
+        if let Conn::Http2(http2) = &mut self.kept[at].conn
+            && !http2.is_open()
+        {
+            self.kept.swap_remove(at);
+            return None;
+        }
+        Some(at)
     }
 
-    fn keep(&mut self, hop: &Hop<'_>, stream: Stream) {
+    fn keep(&mut self, hop: &Hop<'_>, conn: Conn) {
         if self.kept.len() >= MAX_KEPT {
             self.kept.remove(0);
         }
@@ -291,7 +374,7 @@ impl Session {
             scheme: hop.scheme,
             host: hop.host.as_ref().into(),
             port: hop.port,
-            stream,
+            conn,
         });
     }
 
@@ -339,6 +422,23 @@ fn asks_close(headers: &[(&str, &str)]) -> bool {
     headers.iter().any(|(name, value)| {
         name.eq_ignore_ascii_case("connection") && value.eq_ignore_ascii_case("close")
     })
+}
+
+/// Writes the HTTP/1.1 head (and a small body behind it) into the lent
+/// buffer; returns the body to write separately (a large one).
+fn write_request<'b>(
+    buffers: &mut Buffers,
+    head: &Head<'_>,
+    body: &'b [u8],
+) -> Result<&'b [u8], TransportError> {
+    buffers.write.clear();
+    write_head(&mut buffers.write, head)?;
+    if body.len() <= INLINE_BODY {
+        buffers.write.extend_from_slice(body);
+        Ok(&[])
+    } else {
+        Ok(body)
+    }
 }
 
 /// Writes the request on `stream` and reads its response.
