@@ -83,6 +83,12 @@ pub(crate) struct EngineArgs {
     /// Extra CA certificates (PEM) to trust.
     #[arg(long, env = "STARLING_CA_FILE")]
     pub(crate) ca_file: Option<PathBuf>,
+    /// HTTP version: auto (HTTP/2 on https when the server picks it by
+    /// ALPN, else HTTP/1.1), 1.1, or 2 (fails unless the server agrees;
+    /// h2c with prior knowledge on plain http). Default: the scenario's
+    /// `defaults.http`, else auto.
+    #[arg(long = "http", value_name = "VERSION", env = "STARLING_HTTP")]
+    pub(crate) http: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -94,6 +94,7 @@ fn run_demo(args: &DemoArgs) -> Result<(), Failure> {
         stop_timeout: "10s".into(),
         insecure: false,
         ca_file: None,
+        http: None,
     };
     let mut config = engine_config(&engine, name.to_owned())?;
     config.host = Some(

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use starling_engine::{Control, EngineError, RunConfig};
+use starling_http::HttpVersion;
 use starling_metrics::Summary;
 use starling_scenario::{BaseUrl, Plan};
 
@@ -76,6 +77,12 @@ pub(crate) fn engine_config(
         ca_file: args.ca_file.clone(),
         ..RunConfig::default()
     };
+    if let Some(version) = &args.http {
+        let parsed = version
+            .parse::<HttpVersion>()
+            .map_err(|e| Failure::Input(format!("--http `{version}`: {e}")))?;
+        config.http_version = Some(parsed);
+    }
     if let Some(workers) = args.workers {
         if workers == 0 {
             return Err(Failure::Input("--workers must be at least 1".into()));

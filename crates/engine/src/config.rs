@@ -1,9 +1,10 @@
 //! How a run is set up beyond what the Plan says: workers, host override,
-//! seed, shutdown grace, TLS settings.
+//! seed, shutdown grace, TLS settings, HTTP version.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use starling_http::HttpVersion;
 use starling_scenario::BaseUrl;
 
 /// Settings of one run. The load shape itself is in the Plan.
@@ -21,6 +22,8 @@ pub struct RunConfig {
     pub collect_every: Duration,
     pub accept_invalid_certs: bool,
     pub ca_file: Option<PathBuf>,
+    /// Replaces the Plan's `defaults.http` (the CLI's `--http`).
+    pub http_version: Option<HttpVersion>,
     /// Scenario name for the summary (usually its file name).
     pub scenario_name: String,
 }
@@ -35,6 +38,7 @@ impl Default for RunConfig {
             collect_every: Duration::from_secs(1),
             accept_invalid_certs: false,
             ca_file: None,
+            http_version: None,
             scenario_name: String::from("scenario"),
         }
     }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use starling_http::{Client, ClientConfig};
+use starling_http::{Client, ClientConfig, HttpVersion};
 use starling_metrics::{Aggregate, Progress, RunMeta, Summary};
 use starling_scenario::{LoadModel, Plan};
 
@@ -146,5 +146,10 @@ fn client_config(plan: &Plan, config: &RunConfig) -> ClientConfig {
         keep_body_bytes: plan.defaults.keep_body_bytes,
         max_redirects: plan.defaults.max_redirects,
         user_agent: concat!("starling/", env!("CARGO_PKG_VERSION")).to_owned(),
+        http_version: config.http_version.unwrap_or(match plan.defaults.http {
+            starling_scenario::HttpVersion::Auto => HttpVersion::Auto,
+            starling_scenario::HttpVersion::Http1 => HttpVersion::Http1,
+            starling_scenario::HttpVersion::Http2 => HttpVersion::Http2,
+        }),
     }
 }

@@ -2,12 +2,13 @@
 //! server (one keep-alive request each, then idle) and reports the growth
 //! of this process's resident memory per session between two counts.
 //!
-//! `cargo run --release -p starling-http --example idle_memory -- PORT [LOW HIGH [https]]`
-//! (loopback only; raise `ulimit -n` above HIGH first).
+//! `cargo run --release -p starling-http --example idle_memory -- PORT [LOW HIGH [https|http] [auto|1.1|2]]`
+//! (loopback only; raise `ulimit -n` above HIGH first). The last argument
+//! is the HTTP version (`2` on plain http needs an h2c server).
 
 use std::time::Duration;
 
-use starling_http::{Client, ClientConfig, Request, Scheme, Session};
+use starling_http::{Client, ClientConfig, HttpVersion, Request, Scheme, Session};
 
 fn rss_kib() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -43,6 +44,13 @@ fn main() {
         Some("https") => Scheme::Https,
         _ => Scheme::Http,
     };
+    let http_version: HttpVersion = args
+        .get(5)
+        .map_or(Ok(HttpVersion::Auto), |v| v.parse())
+        .unwrap_or_else(|e| {
+            eprintln!("{e}");
+            std::process::exit(2);
+        });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -50,6 +58,7 @@ fn main() {
     runtime.block_on(async {
         let client = Client::new(ClientConfig {
             accept_invalid_certs: true,
+            http_version,
             ..ClientConfig::default()
         }).unwrap();
         let mut sessions = Vec::new();

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::version::HttpVersion;
+
 /// Settings shared by every session of a [`crate::Client`].
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -20,6 +22,9 @@ pub struct ClientConfig {
     pub max_redirects: u8,
     /// Sent as `User-Agent` unless the request sets its own; empty: none.
     pub user_agent: String,
+    /// HTTP/1.1, HTTP/2, or whichever the server picks by ALPN (the
+    /// default; plain http then speaks HTTP/1.1).
+    pub http_version: HttpVersion,
 }
 
 impl Default for ClientConfig {
@@ -31,6 +36,7 @@ impl Default for ClientConfig {
             keep_body_bytes: 1024 * 1024,
             max_redirects: 10,
             user_agent: concat!("starling/", env!("CARGO_PKG_VERSION")).to_string(),
+            http_version: HttpVersion::Auto,
         }
     }
 }

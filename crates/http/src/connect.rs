@@ -1,5 +1,6 @@
 //! Opening a connection: resolve, TCP connect (each address in turn), then
-//! the TLS handshake for https. Failures come back typed.
+//! the TLS handshake for https, which says (by ALPN) whether the server
+//! agreed to HTTP/2. Failures come back typed.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -22,6 +23,15 @@ pub(crate) struct ConnectTimes {
     pub(crate) tls: Option<Duration>,
 }
 
+/// A connection just opened.
+#[derive(Debug)]
+pub(crate) struct Connected {
+    pub(crate) stream: Stream,
+    pub(crate) times: ConnectTimes,
+    /// The TLS handshake agreed on `h2` by ALPN (never for plain TCP).
+    pub(crate) alpn_h2: bool,
+}
+
 /// `host` may be a name, an IP address, or a bracketed IPv6 address.
 pub(crate) async fn connect(
     scheme: Scheme,
@@ -29,7 +39,7 @@ pub(crate) async fn connect(
     port: u16,
     connect_timeout: Duration,
     tls: &TlsConnector,
-) -> Result<(Stream, ConnectTimes), TransportError> {
+) -> Result<Connected, TransportError> {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let started = Instant::now();
     let tcp = match timeout(connect_timeout, tcp_connect(bare, port)).await {
@@ -40,13 +50,14 @@ pub(crate) async fn connect(
     // Requests are written whole; Nagle would only delay them.
     let _ = tcp.set_nodelay(true);
     match scheme {
-        Scheme::Http => Ok((
-            Stream::Plain(tcp),
-            ConnectTimes {
+        Scheme::Http => Ok(Connected {
+            stream: Stream::Plain(tcp),
+            times: ConnectTimes {
                 tcp: tcp_time,
                 tls: None,
             },
-        )),
+            alpn_h2: false,
+        }),
         Scheme::Https => {
             let name = ServerName::try_from(bare.to_string()).map_err(|e| {
                 TransportError::invalid_request(format!("TLS server name {bare}: {e}"))
@@ -57,21 +68,48 @@ pub(crate) async fn connect(
                 Ok(Ok(stream)) => stream,
                 Ok(Err(e)) => {
                     return Err(TransportError::Tls {
-                        detail: e.to_string(),
+                        detail: tls_failure(&e, tls),
                         timings: Timings::default(),
                     });
                 }
                 Err(_) => return Err(connect_timed_out()),
             };
-            Ok((
-                Stream::Tls(Box::new(stream)),
-                ConnectTimes {
+            let alpn_h2 = stream.get_ref().1.alpn_protocol() == Some(b"h2");
+            Ok(Connected {
+                stream: Stream::Tls(Box::new(stream)),
+                times: ConnectTimes {
                     tcp: tcp_time,
                     tls: Some(tls_started.elapsed()),
                 },
-            ))
+                alpn_h2,
+            })
         }
     }
+}
+
+/// The handshake error, saying which protocols we offered when the server
+/// refused them all (a server without HTTP/2 when only `h2` was offered).
+fn tls_failure(error: &io::Error, tls: &TlsConnector) -> String {
+    let refused = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .is_some_and(|e| {
+            matches!(
+                e,
+                rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol)
+            )
+        });
+    if !refused {
+        return error.to_string();
+    }
+    let offered = tls
+        .config()
+        .alpn_protocols
+        .iter()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{error}: the server supports none of the protocols offered by ALPN ({offered})")
 }
 
 fn connect_timed_out() -> TransportError {

@@ -84,13 +84,15 @@ pub enum TransportError {
     /// The request's deadline (or the connect timeout) passed.
     #[error("timed out during {phase} after {:?}", timings.total)]
     Timeout { phase: Phase, timings: Timings },
-    /// The peer closed or reset the connection mid-request or mid-response.
+    /// The peer closed or reset the connection mid-request or mid-response
+    /// (on HTTP/2 also: it reset the stream, or sent GOAWAY).
     #[error("connection reset: {detail}")]
     Reset { detail: String, timings: Timings },
     /// The TLS handshake or a TLS record failed.
     #[error("TLS error: {detail}")]
     Tls { detail: String, timings: Timings },
-    /// The response was not valid HTTP/1.1 (or its gzip body was corrupt).
+    /// The response was not valid HTTP/1.1 or HTTP/2 (or its gzip body was
+    /// corrupt), or HTTP/2 was required and the server did not agree to it.
     #[error("invalid HTTP response: {detail}")]
     Protocol { detail: String, timings: Timings },
     /// More redirects than `ClientConfig::max_redirects`.

@@ -4,7 +4,8 @@
 //! HTTP/1.1 is driven by our own small codec over `tokio::net::TcpStream`
 //! (and `tokio-rustls`), with `httparse` for response heads: measured faster
 //! than hyper's connection API here, and it lets an idle virtual user hold
-//! no buffer. Each worker thread has one [`Client`] (TLS configuration and a
+//! no buffer. HTTP/2 is the `h2` crate's, over the same streams, driven by
+//! the session itself (no task per connection). Each worker thread has one [`Client`] (TLS configuration and a
 //! pool of read/write buffers); each virtual user has one [`Session`], which
 //! borrows buffers for the length of one exchange and gives them back.
 //!
@@ -21,6 +22,27 @@
 //! ```
 //!
 //! # Behaviour
+//! - **HTTP version** ([`ClientConfig::http_version`]): `Auto` (the default)
+//!   offers `h2` and `http/1.1` by ALPN on https and speaks what the server
+//!   picks, and HTTP/1.1 on plain http. `Http1` never speaks HTTP/2. `Http2`
+//!   offers only `h2` and fails (a `Protocol` error, or a `Tls` one if the
+//!   server refuses the handshake) when the server does not agree: no silent
+//!   fall back; on plain http it speaks h2c with prior knowledge (no
+//!   Upgrade). [`Response::version`] says which protocol answered.
+//! - **HTTP/2**: one stream at a time (a virtual user is sequential); the
+//!   connection is polled only while a request is in flight, so what the
+//!   server sent meanwhile (PING, GOAWAY) is handled on the next use.
+//!   Connection-specific headers (`Connection`, `Keep-Alive`,
+//!   `Transfer-Encoding`, `Upgrade`, `Proxy-Connection`, `TE` other than
+//!   `trailers`) are dropped, `Host` becomes `:authority`, names are
+//!   lowercased; the added headers are those of HTTP/1.1. Bodies, gzip,
+//!   cookies, redirects and timeouts behave as below; byte counts are of
+//!   every frame moved meanwhile (SETTINGS, PING, window updates included).
+//!   A request saying `Connection: close` does not send it, but its
+//!   connection is not kept afterwards, as on HTTP/1.1.
+//!   An RST_STREAM or GOAWAY from the server is a `Reset`, a violation of
+//!   the protocol a `Protocol` error. Windows of 1 MiB are granted and given
+//!   back as the body is read.
 //! - **Keep-alive**: one idle connection per origin (scheme, host, port), up
 //!   to four origins per session. `Connection: close` (from the server or in
 //!   the request), HTTP/1.0 without keep-alive, close-delimited bodies and
@@ -28,7 +50,9 @@
 //! - **Stale connections**: a reused connection found closed or reset
 //!   before any response byte is retried once on a fresh connection, for
 //!   any method (the server cannot have answered; browsers and hyper do the
-//!   same). `bytes_sent` counts both attempts.
+//!   same). On HTTP/2 likewise for a GOAWAY or REFUSED_STREAM before the
+//!   response head; an HTTP/2 connection already seen closed when it is
+//!   taken up is replaced at once. `bytes_sent` counts both attempts.
 //! - **Framing**: Content-Length, chunked (extensions and trailers read and
 //!   dropped), or until close; HEAD, 204 and 304 have no body; 1xx heads
 //!   are skipped; 101 is a protocol error. Heads up to 64 KiB.
@@ -53,9 +77,14 @@
 //! # Layout
 //! - `client`: [`Client`], the per-worker shared part.
 //! - `config`: [`ClientConfig`].
+//! - `version`: [`HttpVersion`] (a setting) and [`Protocol`] (a fact).
 //! - `session`: [`Session`], the request path: connection reuse, the stale
 //!   keep-alive retry, cookies, redirects, the deadline.
-//! - `request`: [`Request`], [`Scheme`], and writing the request head.
+//! - `request`: [`Request`], [`Scheme`], and writing the HTTP/1.1 head.
+//! - `http2`: an HTTP/2 connection driven by the session, its exchange and
+//!   its errors.
+//! - `http2_head`: the HTTP/2 form of a request head.
+//! - `counted`: a stream that counts its bytes (for HTTP/2).
 //! - `read`: reading a response head and body by its framing.
 //! - `chunked`: the chunked transfer-coding decoder.
 //! - `body`: the bounded body sink.
@@ -75,9 +104,12 @@ mod chunked;
 mod client;
 mod config;
 mod connect;
+mod counted;
 mod error;
 mod gunzip;
 mod headers;
+mod http2;
+mod http2_head;
 mod pool;
 mod read;
 mod redirect;
@@ -86,6 +118,7 @@ mod response;
 mod session;
 mod stream;
 mod tls;
+mod version;
 
 pub use client::Client;
 pub use config::ClientConfig;
@@ -95,3 +128,4 @@ pub use headers::Headers;
 pub use request::{Request, Scheme};
 pub use response::{Response, Timings};
 pub use session::Session;
+pub use version::{HttpVersion, Protocol, UnknownHttpVersion};

@@ -14,6 +14,7 @@ use crate::chunked::ChunkedDecoder;
 use crate::error::{Phase, TransportError};
 use crate::headers::Headers;
 use crate::pool::{BufferPool, MAX_HEAD};
+use crate::version::Protocol;
 
 /// Headers parsed per response head; more is a protocol error.
 const MAX_HEADERS: usize = 128;
@@ -30,6 +31,7 @@ pub(crate) struct RawResponse {
     /// A `Set-Cookie` came (most responses have none: the jar is not
     /// consulted for them).
     pub(crate) sets_cookie: bool,
+    pub(crate) protocol: Protocol,
 }
 
 /// Counters the caller keeps even when reading fails.
@@ -197,6 +199,7 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
         body_len: finished.wire_len,
         reusable,
         sets_cookie: facts.sets_cookie,
+        protocol: Protocol::Http11,
     })
 }
 

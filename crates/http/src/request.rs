@@ -1,5 +1,7 @@
 //! What a virtual user asks for, and how its HTTP/1.1 head is written into a
-//! reused buffer with no formatting machinery.
+//! reused buffer with no formatting machinery. The checks and the rules for
+//! which headers the client adds are shared with the HTTP/2 form
+//! (`http2_head`).
 
 use std::time::Duration;
 
@@ -87,12 +89,12 @@ pub(crate) struct Head<'a> {
 
 /// Header names the client would otherwise add itself.
 #[derive(Debug, Default)]
-struct UserSet {
-    host: bool,
-    user_agent: bool,
-    accept_encoding: bool,
-    cookie: bool,
-    length: bool,
+pub(crate) struct UserSet {
+    pub(crate) host: bool,
+    pub(crate) user_agent: bool,
+    pub(crate) accept_encoding: bool,
+    pub(crate) cookie: bool,
+    pub(crate) length: bool,
 }
 
 pub(crate) fn write_head(out: &mut Vec<u8>, head: &Head<'_>) -> Result<(), TransportError> {
@@ -152,7 +154,7 @@ fn line(out: &mut Vec<u8>, name: &str, value: &str) {
     out.extend_from_slice(b"\r\n");
 }
 
-fn skipped(head: &Head<'_>, name: &str) -> bool {
+pub(crate) fn skipped(head: &Head<'_>, name: &str) -> bool {
     let is = |other: &str| name.eq_ignore_ascii_case(other);
     (head.drop_body_headers
         && (is("content-length") || is("content-type") || is("transfer-encoding")))
@@ -160,7 +162,7 @@ fn skipped(head: &Head<'_>, name: &str) -> bool {
             && (is("authorization") || is("cookie") || is("proxy-authorization")))
 }
 
-fn mark(set: &mut UserSet, name: &str) {
+pub(crate) fn mark(set: &mut UserSet, name: &str) {
     let is = |other: &str| name.eq_ignore_ascii_case(other);
     if is("host") {
         set.host = true;
@@ -176,11 +178,11 @@ fn mark(set: &mut UserSet, name: &str) {
 }
 
 /// Methods whose empty body is still announced (servers may demand it).
-fn expects_body(method: &str) -> bool {
+pub(crate) fn expects_body(method: &str) -> bool {
     matches!(method, "POST" | "PUT" | "PATCH")
 }
 
-fn validate(head: &Head<'_>) -> Result<(), TransportError> {
+pub(crate) fn validate(head: &Head<'_>) -> Result<(), TransportError> {
     if head.method.is_empty() || !head.method.bytes().all(is_token) {
         return Err(TransportError::invalid_request(format!(
             "invalid method {:?}",
@@ -213,7 +215,7 @@ fn validate(head: &Head<'_>) -> Result<(), TransportError> {
     Ok(())
 }
 
-fn check_header(name: &str, value: &str) -> Result<(), TransportError> {
+pub(crate) fn check_header(name: &str, value: &str) -> Result<(), TransportError> {
     if name.is_empty() || !name.bytes().all(is_token) {
         return Err(TransportError::invalid_request(format!(
             "invalid header name {name:?}"

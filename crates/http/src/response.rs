@@ -5,6 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::headers::Headers;
+use crate::version::Protocol;
 
 /// Where the time of one `Session::send` went. All durations start at the
 /// call; they cover every redirect hop.
@@ -27,6 +28,8 @@ pub struct Timings {
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
+    /// The protocol the final response came over.
+    pub version: Protocol,
     /// Headers of the final response.
     pub headers: Headers,
     /// The body, gzip-decoded when the server sent `Content-Encoding: gzip`,
@@ -38,8 +41,11 @@ pub struct Response {
     pub timings: Timings,
     /// Redirects followed to reach this response.
     pub redirects: u8,
-    /// Bytes written to sockets, all hops and retries included.
+    /// Bytes written to sockets, all hops and retries included (for
+    /// HTTP/2, every frame written meanwhile: the preface, SETTINGS, window
+    /// updates).
     pub bytes_sent: u64,
-    /// Bytes read from sockets (heads, framing and bodies), all hops included.
+    /// Bytes read from sockets (heads, framing and bodies), all hops
+    /// included (for HTTP/2, every frame read meanwhile).
     pub bytes_received: u64,
 }

@@ -1,14 +1,17 @@
 //! One virtual user's HTTP state and the request path: pick or open a
-//! connection, write the head, read the response, store cookies, follow
-//! redirects, all under one deadline.
+//! connection (HTTP/1.1 or HTTP/2, by settings and ALPN), send the request,
+//! read the response, store cookies, follow redirects, all under one
+//! deadline.
 //!
 //! Stale keep-alive connections: a server may close an idle connection at
 //! any moment, and we only learn it when the next request's read finds the
 //! socket closed or reset. When that happens on a *reused* connection before
 //! a single response byte arrived, the request is sent once more on a fresh
 //! connection, whatever its method (the server cannot have answered it; this
-//! is what browsers and hyper do). A failure on a fresh connection, or after
-//! any response byte, is reported as is.
+//! is what browsers and hyper do). On HTTP/2 the same holds before the
+//! response head, for a closed socket, a GOAWAY or a REFUSED_STREAM. A
+//! failure on a fresh connection, or after any response byte, is reported
+//! as is.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -25,12 +28,15 @@ use url::Url;
 use crate::client::Client;
 use crate::connect::connect;
 use crate::error::{Phase, TransportError};
+use crate::http2::Http2;
+use crate::http2_head;
 use crate::pool::{BufferPool, Buffers, INLINE_BODY};
 use crate::read::{Progress, RawResponse, read_response};
 use crate::redirect::{Hop, is_redirect};
 use crate::request::{Head, Request, Scheme, write_head};
 use crate::response::{Response, Timings};
 use crate::stream::Stream;
+use crate::version::HttpVersion;
 
 /// Connections kept per session: a VU talks to the gateway and perhaps one
 /// or two services directly. The oldest goes when a fifth origin comes.
@@ -51,14 +57,22 @@ pub struct Session {
     timer: Option<Pin<Box<Sleep>>>,
 }
 
-/// An idle keep-alive connection. (HTTP/2 will make `stream` an enum of
-/// connection kinds; the origin key stays.)
+/// An idle keep-alive connection and its origin.
 #[derive(Debug)]
 struct Kept {
     scheme: Scheme,
     host: Box<str>,
     port: u16,
-    stream: Stream,
+    conn: Conn,
+}
+
+/// The kinds of connection a session keeps.
+#[derive(Debug)]
+enum Conn {
+    Http1(Stream),
+    /// Boxed: `h2`'s state is large, and an HTTP/1.1 connection (or an idle
+    /// session) should not pay for it.
+    Http2(Box<Http2>),
 }
 
 /// What one `send` accumulates over hops and retries.
@@ -132,6 +146,7 @@ impl Session {
         match result {
             Ok(raw) => Ok(Response {
                 status: raw.status,
+                version: raw.protocol,
                 headers: raw.headers,
                 body: raw.body,
                 body_len: raw.body_len,
@@ -216,39 +231,45 @@ impl Session {
         let jar_empty = self.jar.iter_any().next().is_none();
         let url = if jar_empty { None } else { hop.url() };
         let cookie = url.as_ref().and_then(|url| self.cookie_header(url));
+        let head = Head {
+            method: hop.method,
+            scheme: hop.scheme,
+            host: &hop.host,
+            port: hop.port,
+            path: &hop.path,
+            headers: user_headers,
+            body_len: hop.body.len(),
+            user_agent: &config.user_agent,
+            cookie: cookie.as_deref(),
+            drop_body_headers: hop.drop_body_headers,
+            drop_credentials: hop.drop_credentials,
+        };
         let mut lease = client.pool().take();
         let buffers = lease.get();
-        write_head(
-            &mut buffers.write,
-            &Head {
-                method: hop.method,
-                scheme: hop.scheme,
-                host: &hop.host,
-                port: hop.port,
-                path: &hop.path,
-                headers: user_headers,
-                body_len: hop.body.len(),
-                user_agent: &config.user_agent,
-                cookie: cookie.as_deref(),
-                drop_body_headers: hop.drop_body_headers,
-                drop_credentials: hop.drop_credentials,
-            },
-        )?;
-        let separate_body = if hop.body.len() <= INLINE_BODY {
-            buffers.write.extend_from_slice(hop.body);
-            &[][..]
-        } else {
-            hop.body
-        };
         let head_request = hop.method == "HEAD";
 
+        let kept = self.find(hop);
+        // The request is built for the connection at hand before that is
+        // taken (or a new one opened), so that a request that cannot be
+        // sent fails without opening or losing a connection. With none
+        // kept the kind is not known yet: the HTTP/1.1 head is written (the
+        // likelier, and its checks are shared); should the new connection
+        // speak HTTP/2, that form is built then.
+        let mut separate_body = None;
+        let mut http2_request = None;
+        if let Some(Conn::Http2(_)) = kept.map(|at| &self.kept[at].conn) {
+            http2_request = Some(http2_head::build(&head)?);
+        } else {
+            separate_body = Some(write_request(buffers, &head, hop.body)?);
+        }
         // The origin's name as kept with its connection, reused when the
         // connection goes back (no allocation per request).
         let mut host = None;
-        let (mut stream, mut reused) = match self.take(hop) {
-            Some((stream, kept_host)) => {
-                host = Some(kept_host);
-                (stream, true)
+        let (mut conn, mut reused) = match kept {
+            Some(at) => {
+                let kept = self.kept.swap_remove(at);
+                host = Some(kept.host);
+                (kept.conn, true)
             }
             // Boxed: a connect (a TLS handshake above all) has a large
             // state, and an exchange that reuses a connection should not
@@ -256,33 +277,67 @@ impl Session {
             None => (Box::pin(self.open(hop, phase, tally)).await?, false),
         };
         loop {
-            let mut progress = Progress::default();
-            let result = exchange_on(
-                &mut stream,
-                buffers,
-                client.pool(),
-                separate_body,
-                head_request,
-                config.keep_body_bytes,
-                phase,
-                &mut progress,
-                tally,
-            )
-            .await;
-            tally.received += progress.received;
-            if progress.first_byte.is_some() {
-                tally.first_byte = progress.first_byte;
-            }
+            let (result, stale) = match &mut conn {
+                Conn::Http1(stream) => {
+                    let separate_body = match separate_body {
+                        Some(body) => body,
+                        None => *separate_body.insert(write_request(buffers, &head, hop.body)?),
+                    };
+                    let mut progress = Progress::default();
+                    let result = exchange_on(
+                        stream,
+                        buffers,
+                        client.pool(),
+                        separate_body,
+                        head_request,
+                        config.keep_body_bytes,
+                        phase,
+                        &mut progress,
+                        tally,
+                    )
+                    .await;
+                    tally.received += progress.received;
+                    if progress.first_byte.is_some() {
+                        tally.first_byte = progress.first_byte;
+                    }
+                    let stale = progress.received == 0
+                        && result.as_ref().is_err_and(TransportError::is_closed_socket);
+                    (result, stale)
+                }
+                Conn::Http2(http2) => {
+                    let request = match http2_request.take() {
+                        Some(request) => request,
+                        None => http2_head::build(&head)?,
+                    };
+                    let attempt = http2
+                        .exchange(
+                            request,
+                            hop.body,
+                            config.keep_body_bytes,
+                            client.pool(),
+                            phase,
+                        )
+                        .await;
+                    tally.sent += attempt.sent;
+                    tally.received += attempt.received;
+                    if attempt.first_byte.is_some() {
+                        tally.first_byte = attempt.first_byte;
+                    }
+                    (attempt.result, attempt.stale)
+                }
+            };
             match result {
                 Ok(raw) => {
+                    // `Connection: close` asks for a connection per request;
+                    // on HTTP/2 the header is not sent, but the wish is kept.
                     if raw.reusable && !asks_close(user_headers) {
-                        self.keep(hop, stream, host);
+                        self.keep(hop, conn, host);
                     }
                     self.store_cookies(&raw, url.as_ref(), hop);
                     return Ok(raw);
                 }
-                Err(error) if reused && progress.received == 0 && error.is_closed_socket() => {
-                    stream = Box::pin(self.open(hop, phase, tally)).await?;
+                Err(_) if reused && stale => {
+                    conn = Box::pin(self.open(hop, phase, tally)).await?;
                     reused = false;
                 }
                 Err(error) => return Err(error),
@@ -290,15 +345,16 @@ impl Session {
         }
     }
 
+    /// Opens a connection of the kind the settings and the server agree on.
     async fn open(
         &self,
         hop: &Hop<'_>,
         phase: &Cell<Phase>,
         tally: &mut Tally,
-    ) -> Result<Stream, TransportError> {
+    ) -> Result<Conn, TransportError> {
         phase.set(Phase::Connect);
         let config = self.client.config();
-        let (stream, times) = connect(
+        let connected = connect(
             hop.scheme,
             &hop.host,
             hop.port,
@@ -306,26 +362,52 @@ impl Session {
             self.client.tls(),
         )
         .await?;
-        tally.connect = Some(tally.connect.unwrap_or_default() + times.tcp);
-        if let Some(tls) = times.tls {
+        tally.connect = Some(tally.connect.unwrap_or_default() + connected.times.tcp);
+        if let Some(tls) = connected.times.tls {
             tally.tls = Some(tally.tls.unwrap_or_default() + tls);
         }
-        Ok(stream)
+        let http2 = match (hop.scheme, config.http_version) {
+            // h2c with prior knowledge: no Upgrade dance.
+            (Scheme::Http, version) => version == HttpVersion::Http2,
+            (Scheme::Https, HttpVersion::Http2) if !connected.alpn_h2 => {
+                // Not a silent fall back: HTTP/2 is what was asked to be
+                // measured.
+                return Err(TransportError::protocol(format!(
+                    "{}:{} did not agree to HTTP/2 by ALPN, and HTTP/2 was required \
+                     (HTTP version `2`; `auto` would use HTTP/1.1)",
+                    hop.host, hop.port
+                )));
+            }
+            (Scheme::Https, _) => connected.alpn_h2,
+        };
+        if http2 {
+            Ok(Conn::Http2(Box::new(
+                Http2::handshake(connected.stream).await?,
+            )))
+        } else {
+            Ok(Conn::Http1(connected.stream))
+        }
     }
 
-    /// The idle connection to `hop`'s origin, with the origin's host name.
-    fn take(&mut self, hop: &Hop<'_>) -> Option<(Stream, Box<str>)> {
+    /// Where the kept connection to `hop`'s origin is. An HTTP/2
+    /// connection the server closed while it was idle is dropped here.
+    fn find(&mut self, hop: &Hop<'_>) -> Option<usize> {
         let at = self
             .kept
             .iter()
             .position(|k| k.port == hop.port && k.scheme == hop.scheme && *k.host == *hop.host)?;
-        let kept = self.kept.swap_remove(at);
-        Some((kept.stream, kept.host))
+        if let Conn::Http2(http2) = &mut self.kept[at].conn
+            && !http2.is_open()
+        {
+            self.kept.swap_remove(at);
+            return None;
+        }
+        Some(at)
     }
 
-    /// Keeps `stream` for `hop`'s origin; `host` is the name it was kept
+    /// Keeps `conn` for `hop`'s origin; `host` is the name it was kept
     /// under before, if it was.
-    fn keep(&mut self, hop: &Hop<'_>, stream: Stream, host: Option<Box<str>>) {
+    fn keep(&mut self, hop: &Hop<'_>, conn: Conn, host: Option<Box<str>>) {
         if self.kept.len() >= MAX_KEPT {
             self.kept.remove(0);
         }
@@ -333,7 +415,7 @@ impl Session {
             scheme: hop.scheme,
             host: host.unwrap_or_else(|| hop.host.as_ref().into()),
             port: hop.port,
-            stream,
+            conn,
         });
     }
 
@@ -381,6 +463,23 @@ fn asks_close(headers: &[(&str, &str)]) -> bool {
     headers.iter().any(|(name, value)| {
         name.eq_ignore_ascii_case("connection") && value.eq_ignore_ascii_case("close")
     })
+}
+
+/// Writes the HTTP/1.1 head (and a small body behind it) into the lent
+/// buffer; returns the body to write separately (a large one).
+fn write_request<'b>(
+    buffers: &mut Buffers,
+    head: &Head<'_>,
+    body: &'b [u8],
+) -> Result<&'b [u8], TransportError> {
+    buffers.write.clear();
+    write_head(&mut buffers.write, head)?;
+    if body.len() <= INLINE_BODY {
+        buffers.write.extend_from_slice(body);
+        Ok(&[])
+    } else {
+        Ok(body)
+    }
 }
 
 /// Writes the request on `stream` and reads its response.

@@ -1,6 +1,5 @@
-//! The byte stream under an HTTP/1.1 connection: plain TCP or TLS over TCP.
-//! (An HTTP/2 connection, when it comes, is another kind of connection in
-//! `session`, not another stream here.)
+//! The byte stream under a connection: plain TCP or TLS over TCP. (HTTP/2
+//! is another kind of connection in `session` over the same stream.)
 
 use std::io;
 use std::pin::Pin;
@@ -39,6 +38,25 @@ impl AsyncWrite for Stream {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    // HTTP/2 writes a frame head and its payload as two slices.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Stream::Plain(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
         }
     }
 

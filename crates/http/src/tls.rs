@@ -1,5 +1,6 @@
 //! The rustls client configuration: ring, webpki roots plus an optional CA
-//! file, and a verifier that accepts any certificate when asked to.
+//! file, the ALPN protocols offered, and a verifier that accepts any
+//! certificate when asked to.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -12,6 +13,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 
 use crate::config::ClientConfig;
 use crate::error::ConfigError;
+use crate::version::HttpVersion;
 
 pub(crate) fn client_config(config: &ClientConfig) -> Result<rustls::ClientConfig, ConfigError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -46,7 +48,12 @@ pub(crate) fn client_config(config: &ClientConfig) -> Result<rustls::ClientConfi
         }
         builder.with_root_certificates(roots).with_no_client_auth()
     };
-    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // Our order states a preference; the server decides.
+    tls.alpn_protocols = match config.http_version {
+        HttpVersion::Auto => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
+        HttpVersion::Http1 => vec![b"http/1.1".to_vec()],
+        HttpVersion::Http2 => vec![b"h2".to_vec()],
+    };
     Ok(tls)
 }
 

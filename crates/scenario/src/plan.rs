@@ -375,6 +375,9 @@ pub struct Defaults {
     /// Bytes of each body kept for captures and expectations; the rest is
     /// read (and timed) but dropped.
     pub keep_body_bytes: usize,
+    /// The HTTP version spoken (`defaults.http`); the CLI's `--http`
+    /// overrides it.
+    pub http: HttpVersion,
 }
 
 impl Default for Defaults {
@@ -384,6 +387,20 @@ impl Default for Defaults {
             timeout: Duration::from_secs(30),
             max_redirects: 10,
             keep_body_bytes: 1 << 20,
+            http: HttpVersion::Auto,
         }
     }
+}
+
+/// `defaults.http`: which HTTP version the virtual users speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HttpVersion {
+    /// `auto`: HTTP/2 on https when the server picks it by ALPN, else
+    /// HTTP/1.1.
+    #[default]
+    Auto,
+    /// `1.1`: HTTP/1.1 only.
+    Http1,
+    /// `2`: HTTP/2 only (h2c with prior knowledge on plain http).
+    Http2,
 }

@@ -107,7 +107,9 @@ pub fn schema() -> Value {
                     "headers": { "$ref": "#/$defs/textMap" },
                     "timeout": { "$ref": "#/$defs/duration" },
                     "max_redirects": { "type": "integer", "minimum": 0, "maximum": 255 },
-                    "keep_body_bytes": { "type": "integer", "minimum": 0 } } },
+                    "keep_body_bytes": { "type": "integer", "minimum": 0 },
+                    "http": { "enum": ["auto", "1.1", "2", 1.1, 2],
+                        "description": "HTTP version: auto (HTTP/2 on https when the server picks it), 1.1, or 2 (h2c on plain http)" } } },
             "thresholds": { "type": "object", "additionalProperties": { "$ref": "#/$defs/threshold" },
                 "description": "keys: `all`, `journey NAME`, `service NAME`, `request NAME`, `group NAME`" },
             "seed": { "type": "integer", "minimum": 0 }

@@ -372,3 +372,59 @@ scenario.yaml:12:24: warning: variable `t` is set only on some paths before this
    |                        ^"#
     );
 }
+
+#[test]
+fn http_version() {
+    let source = r#"target: http://127.0.0.1:8000
+load: { users: 1, duration: 1s }
+defaults: { http: 3 }
+users:
+  - { name: u, journeys: [{ name: j, steps: [{ get: /a }] }] }
+"#;
+    assert_eq!(
+        report(source),
+        r#"failed
+scenario.yaml:3:19: error: unknown value `3` for `http`, did you mean `2`? (expected one of `auto`, `1.1`, `2`)
+  |
+3 | defaults: { http: 3 }
+  |                   ^"#
+    );
+    let source = source.replace("http: 3", "http: [2]");
+    assert_eq!(
+        report(&source),
+        r#"failed
+scenario.yaml:3:19: error: wrong type for `http`: expected a string, found a list
+  |
+3 | defaults: { http: [2] }
+  |                   ^"#
+    );
+    let source = source.replace("http: [2]", "http: fast");
+    assert!(
+        report(&source)
+            .contains("error: unknown value `fast` for `http`: expected one of `auto`, `1.1`, `2`"),
+        "{}",
+        report(&source)
+    );
+}
+
+#[test]
+fn http_version_spellings() {
+    use starling_scenario::HttpVersion;
+    let plan = |defaults: &str| {
+        let source = format!(
+            "target: http://127.0.0.1:8000\nload: {{ users: 1, duration: 1s }}\n{defaults}\n\
+             users:\n  - {{ name: u, journeys: [{{ name: j, steps: [{{ get: /a }}] }}] }}\n"
+        );
+        starling_scenario::compile_str(&source, std::path::Path::new("s.yaml"))
+            .unwrap()
+            .plan
+            .defaults
+            .http
+    };
+    assert_eq!(plan(""), HttpVersion::Auto);
+    assert_eq!(plan("defaults: { http: auto }"), HttpVersion::Auto);
+    assert_eq!(plan("defaults: { http: 1.1 }"), HttpVersion::Http1);
+    assert_eq!(plan("defaults: { http: \"1.1\" }"), HttpVersion::Http1);
+    assert_eq!(plan("defaults: { http: 2 }"), HttpVersion::Http2);
+    assert_eq!(plan("defaults: { http: \"2\" }"), HttpVersion::Http2);
+}

@@ -297,6 +297,7 @@ fn features_use_everything() {
     assert_eq!(plan.defaults.timeout, Duration::from_secs(5));
     assert_eq!(plan.defaults.max_redirects, 3);
     assert_eq!(plan.defaults.keep_body_bytes, 65536);
+    assert_eq!(plan.defaults.http, starling_scenario::HttpVersion::Http1);
     assert_eq!(plan.defaults.headers.len(), 1);
     assert_eq!(plan.data.len(), 1);
     assert_eq!(plan.data[0].name, "customers");

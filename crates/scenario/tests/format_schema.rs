@@ -201,4 +201,14 @@ fn the_schema_rejects_typos_and_bad_values() {
         ))
         .is_empty()
     );
+    for good in ["auto", "1.1", "\"1.1\"", "2", "\"2\""] {
+        let text = format!("{base}          - get: /a\ndefaults: {{ http: {good} }}\n");
+        assert!(check(&text).is_empty(), "{good}: {:?}", check(&text));
+    }
+    assert!(
+        !check(&format!(
+            "{base}          - get: /a\ndefaults: {{ http: 3 }}\n"
+        ))
+        .is_empty()
+    );
 }

@@ -29,6 +29,7 @@ fn bad_flags_exit_2_before_any_load() {
     refused(&demo, &["--stop-timeout", "soon"]).stderr_has("--stop-timeout `soon`");
     refused(&demo, &["--users", "many"]).stderr_has("--users");
     refused(&demo, &["--arrival-rate", "0"]).stderr_has("--arrival-rate must be above 0");
+    refused(&demo, &["--http", "3"]).stderr_has("--http `3`: unknown HTTP version");
     // Given as a separate word, `-1` reads as a flag; still refused.
     refused(&demo, &["--spawn-rate", "-1"]).stderr_has("-1");
     assert_eq!(demo.total_received(), 0, "{:?}", demo.stats());

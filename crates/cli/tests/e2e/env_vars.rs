@@ -27,3 +27,25 @@ fn a_flag_overrides_the_environment() {
         .succeeds();
     assert_eq!(ran.summary.run.peak_users, 4);
 }
+
+#[test]
+fn the_http_version_comes_from_the_environment_and_the_flag_wins() {
+    let demo = Demo::start();
+    // The demo speaks HTTP/1.1 only: HTTP/2 with prior knowledge fails.
+    let ran = checkout(&demo)
+        .args(["--users", "2"])
+        .env("STARLING_HTTP", "2")
+        .succeeds();
+    let totals = &ran.summary.totals;
+    assert!(totals.requests > 0);
+    assert_eq!(totals.failures, totals.requests, "{totals:?}");
+    assert_eq!(demo.total_received(), 0, "{:?}", demo.stats());
+
+    let ran = checkout(&demo)
+        .args(["--users", "2", "--http", "1.1"])
+        .env("STARLING_HTTP", "2")
+        .succeeds();
+    let totals = &ran.summary.totals;
+    assert!(totals.requests > 0);
+    assert_eq!(totals.failures, 0, "{totals:?}");
+}

@@ -2,6 +2,8 @@
 //! controls the exact bytes (and the misbehaviour) of the server.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod http2_server;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::duration;
-use crate::plan::Defaults;
+use crate::plan::{Defaults, HttpVersion};
 use crate::raw::{Kind, Node, Span};
 use crate::suggest;
 
@@ -239,6 +239,27 @@ impl Ctx {
         words: &[&'w str],
     ) -> Option<&'w str> {
         let text = self.string(node, what)?;
+        self.pick(node, what, text, words)
+    }
+
+    /// Like `word`, but a number counts as its text (`http: 2`).
+    pub(crate) fn scalar_word<'w>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        words: &[&'w str],
+    ) -> Option<&'w str> {
+        let text = self.text(node, what)?;
+        self.pick(node, what, &text, words)
+    }
+
+    fn pick<'w>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        text: &str,
+        words: &[&'w str],
+    ) -> Option<&'w str> {
         match words.iter().find(|w| **w == text) {
             Some(w) => Some(w),
             None => {
@@ -247,11 +268,14 @@ impl Ctx {
                     .map(|w| format!("`{w}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let base = suggest::unknown("value", text, words);
-                self.sink.error(
-                    node.span,
-                    format!("{base} for {what}: expected one of {list}"),
-                );
+                let message = match suggest::nearest(text, words) {
+                    Some(near) => format!(
+                        "unknown value `{text}` for {what}, did you mean `{near}`? \
+                         (expected one of {list})"
+                    ),
+                    None => format!("unknown value `{text}` for {what}: expected one of {list}"),
+                };
+                self.sink.error(node.span, message);
                 None
             }
         }
@@ -260,7 +284,13 @@ impl Ctx {
 
 /// `defaults:`: settings for every request.
 pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
-    const KEYS: &[&str] = &["headers", "timeout", "max_redirects", "keep_body_bytes"];
+    const KEYS: &[&str] = &[
+        "headers",
+        "timeout",
+        "max_redirects",
+        "keep_body_bytes",
+        "http",
+    ];
     let fields = ctx.map(node, "`defaults`", KEYS)?;
     let mut defaults = Defaults::default();
     if let Some(n) = fields.get("headers") {
@@ -286,6 +316,15 @@ pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
         && let Some(v) = ctx.u64(n, "`keep_body_bytes`")
     {
         defaults.keep_body_bytes = usize::try_from(v).unwrap_or(usize::MAX);
+    }
+    if let Some(n) = fields.get("http") {
+        // `http: 2` and `http: 1.1` are YAML numbers; read them as written.
+        match ctx.scalar_word(n, "`http`", &["auto", "1.1", "2"]) {
+            Some("1.1") => defaults.http = HttpVersion::Http1,
+            Some("2") => defaults.http = HttpVersion::Http2,
+            Some(_) => defaults.http = HttpVersion::Auto,
+            None => {}
+        }
     }
     Some(defaults)
 }
