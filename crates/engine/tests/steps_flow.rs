@@ -660,3 +660,47 @@ users:
     let section = &outcome.summary.sections["settles"];
     assert_eq!((section.count, section.failures), (1, 1));
 }
+
+/// Response headers reach captures, expectations and expressions through
+/// the real client (which keeps them as raw lines): a captured `Location`
+/// is the next request's path, a header expectation holds, and
+/// `response.headers` joins a repeated header with ", " under a
+/// lower-case name.
+#[test]
+fn response_headers_serve_captures_expectations_and_conditions() {
+    let server = Wire::respond(|req| match req.path() {
+        "/orders" => {
+            let mut reply = Reply::json(201, r#"{"ok":true}"#);
+            reply.headers.push(("Location".into(), "/orders/42".into()));
+            reply.headers.push(("X-Trace".into(), "a".into()));
+            reply.headers.push(("x-trace".into(), "b".into()));
+            reply
+        }
+        _ => Reply::json(200, r#"{"ok":true}"#),
+    });
+    let yaml = r#"
+target: "{{TARGET}}"
+load: { users: 1, spawn_rate: 100, iterations: 1 }
+users:
+  - name: buyer
+    journeys:
+      - name: order
+        steps:
+          - post: /orders
+            json: { item: widget }
+            expect:
+              status: 201
+              headers: { location: /orders/42, X-TRACE: a }
+            capture: { next: { header: location } }
+          - if: response.headers["x-trace"] == "a, b" and response.headers["content-type"] == "application/json"
+            then:
+              - get: "{{ next }}"
+            else:
+              - get: /wrong
+"#;
+    let outcome = run(plan(yaml, &server.url));
+    let summary = &outcome.summary;
+    assert_eq!(summary.totals.failures, 0, "{:?}", summary.totals);
+    assert_eq!(server.seen.count("/orders/42"), 1);
+    assert_eq!(server.seen.count("/wrong"), 0);
+}
