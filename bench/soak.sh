@@ -30,6 +30,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
+# shellcheck source=bench/nginx_conf.sh
+source "$BENCH/nginx_conf.sh"
 OUT=$BENCH/out/soak
 MINUTES=10
 RATE_MINUTES=
@@ -128,24 +130,7 @@ start_nginx() {
     exit 1
   fi
   mkdir -p "$dir/logs"
-  cat >"$dir/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-worker_rlimit_nofile 20000;
-events { worker_connections 20000; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  client_body_temp_path $dir/tmp;
-  server {
-    listen 127.0.0.1:$PORT backlog=4096;
-    location / { default_type text/plain; return 200 "hello from the starling bench\n"; }
-  }
-}
-EOF
+  nginx_conf "$dir" "$PORT" >"$dir/nginx.conf"
   taskset -c "$TGT_CPU" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
