@@ -21,8 +21,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
-# shellcheck source=bench/nginx_conf.sh
-source "$BENCH/nginx_conf.sh"
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 OUT=$BENCH/out
 RESULTS=$BENCH/RESULTS.md
 DUR=10
@@ -63,23 +63,6 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 has() { [[ -x $1 ]] || command -v "$1" >/dev/null 2>&1; }
 
 # --- every process we start is stopped on exit -----------------------------
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill -INT "$pid" 2>/dev/null || true
-  done
-  sleep 0.5
-  for pid in "${PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      sleep 0.3
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -30,8 +30,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
-# shellcheck source=bench/nginx_conf.sh
-source "$BENCH/nginx_conf.sh"
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 OUT=$BENCH/out/soak
 MINUTES=10
 RATE_MINUTES=
@@ -84,25 +84,6 @@ rm -f "$OUT"/rss-*.csv "$OUT"/phase-*.* "$OUT/phases.tsv" "$OUT/SOAK.md"
 log() { printf '[soak %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # --- every process we start is stopped on exit -----------------------------
-PIDS=()
-cleanup() {
-  local pid i
-  # Newest first: starling stops before the nginx it is loading.
-  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-    kill -INT "${PIDS[i]}" 2>/dev/null || true
-    sleep 0.2
-  done
-  sleep 0.5
-  for pid in "${PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-      sleep 0.3
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use starling_engine::{Control, RunConfig, RunOutcome};
 use starling_http::HttpVersion;
-use support::{plan, request};
+use support::{plan, request, server_runtime};
 
 /// An h2c-only server on its own runtime; stops when dropped.
 struct H2c {
@@ -31,14 +31,7 @@ impl Drop for H2c {
 
 impl H2c {
     fn start() -> H2c {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let (runtime, listener) = server_runtime();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(AtomicU64::new(0));
         let connections = Arc::new(AtomicU64::new(0));

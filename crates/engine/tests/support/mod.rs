@@ -147,14 +147,7 @@ impl Shop {
             .route("/stall", get(stall))
             .layer(middleware::from_fn_with_state(seen.clone(), count))
             .with_state(seen.clone());
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-            .unwrap();
+        let (runtime, listener) = server_runtime();
         let addr: SocketAddr = listener.local_addr().unwrap();
         runtime.spawn(async move { axum::serve(listener, app).await });
         Shop {
@@ -163,6 +156,20 @@ impl Shop {
             runtime: Some(runtime),
         }
     }
+}
+
+/// A test server's own runtime (one thread, so it never shares the
+/// engine's workers) and a listener on a free loopback port.
+pub fn server_runtime() -> (tokio::runtime::Runtime, tokio::net::TcpListener) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    (runtime, listener)
 }
 
 /// Compiles `yaml` with `{{TARGET}}` replaced by `target`, panicking with

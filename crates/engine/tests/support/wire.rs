@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// One request as the server read it.
 #[derive(Debug, Clone)]
@@ -245,12 +245,7 @@ impl Wire {
         Fut: Future<Output = ()> + Send + 'static,
     {
         let seen = Arc::new(WireSeen::default());
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+        let (runtime, listener) = super::server_runtime();
         let addr = listener.local_addr().unwrap();
         let accept_seen = seen.clone();
         runtime.spawn(async move {
