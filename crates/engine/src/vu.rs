@@ -7,15 +7,16 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use starling_http::{Response, Session};
-use starling_scenario::UserTypeId;
 use starling_scenario::response::{ResponseHeaders, ResponseView};
 use starling_scenario::scope::{Scope, Vars, VuInfo};
+use starling_scenario::{UserTypeId, Wait};
 
 use crate::control::RunState;
 use crate::journey;
-use crate::pacer::Pacer;
+use crate::pacer::{Pacer, Start};
 use crate::steps::{self, Flow};
 use crate::worker::Worker;
 
@@ -131,18 +132,20 @@ pub(crate) struct VuHandle {
 pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handle: Rc<VuHandle>) {
     worker.users_started();
     let user_type = &worker.plan.user_types[vu.user_type];
-    let iterations = worker.plan.load.iterations;
-    let mut alive = run_hook(&worker, &mut vu, &user_type.on_start, "on_start").await;
-    while alive {
-        let Some(start) = pacer.next_start(&worker, &mut vu, &handle).await else {
-            break;
-        };
-        // Boxed so the journey's (large) state lives on the heap only while
-        // it runs: an idle user's task is just the pacer's wait.
-        alive = Box::pin(journey::run(&worker, &mut vu, start)).await;
-        vu.iteration += 1;
-        if iterations.is_some_and(|n| vu.iteration >= n) {
-            break;
+    if run_hook(&worker, &mut vu, &user_type.on_start, "on_start").await {
+        // Where a journey's (large, ~2 KiB) state lives. A user that waits
+        // between journeys, or for arrivals, holds it on the heap only while
+        // a journey runs, so an idle user costs little memory. A user that
+        // never waits always runs one: its journeys share one allocation
+        // for its whole life instead of an allocation and a copy of that
+        // state per journey (the largest user-space cost of a throughput
+        // run's request path).
+        let back_to_back = matches!(pacer, Pacer::Closed { .. })
+            && matches!(user_type.wait, Wait::None | Wait::Constant(Duration::ZERO));
+        if back_to_back {
+            Box::pin(journeys(&worker, &mut vu, &mut pacer, &handle, Inline)).await;
+        } else {
+            journeys(&worker, &mut vu, &mut pacer, &handle, BoxedEach).await;
         }
     }
     if worker.state() != RunState::Abort {
@@ -151,6 +154,49 @@ pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handl
     vu.session.close();
     handle.done.set(true);
     worker.users_stopped();
+}
+
+/// Journeys one after another, as the pacer allows, until the user must
+/// stop or has done its iterations. One loop for every load model; `R`
+/// only decides where each journey's state is kept.
+async fn journeys<R: RunJourney>(
+    worker: &Worker,
+    vu: &mut Vu,
+    pacer: &mut Pacer,
+    handle: &VuHandle,
+    runner: R,
+) {
+    let iterations = worker.plan.load.iterations;
+    while let Some(start) = pacer.next_start(worker, vu, handle).await {
+        let alive = runner.run(worker, vu, start).await;
+        vu.iteration += 1;
+        if !alive || iterations.is_some_and(|n| vu.iteration >= n) {
+            break;
+        }
+    }
+}
+
+/// Runs one journey, its state kept where the implementation says.
+trait RunJourney {
+    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> bool;
+}
+
+/// In the caller's own state.
+struct Inline;
+
+impl RunJourney for Inline {
+    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> bool {
+        journey::run(worker, vu, start).await
+    }
+}
+
+/// In an allocation of its own, freed when the journey ends.
+struct BoxedEach;
+
+impl RunJourney for BoxedEach {
+    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> bool {
+        Box::pin(journey::run(worker, vu, start)).await
+    }
 }
 
 /// Runs `on_start` or `on_stop`: its requests count in the request and

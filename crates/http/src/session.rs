@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
-use std::task::Poll;
+use std::task::{Poll, ready};
 use std::time::Duration;
 
 use cookie_store::CookieStore;
@@ -51,7 +51,7 @@ pub struct Session {
     kept: Vec<Kept>,
     jar: CookieStore,
     /// The deadline of the request in flight, kept from one request to the
-    /// next: moving a registered timer later is one atomic swap, where a
+    /// next and only moved when it fires early or must come sooner: a
     /// fresh timeout per request would register and cancel a timer entry
     /// (under the time driver's lock) every time. Made on first use.
     timer: Option<Pin<Box<Sleep>>>,
@@ -117,17 +117,28 @@ impl Session {
             match started.checked_add(request.timeout) {
                 Some(deadline) => {
                     let timer = timer.get_or_insert_with(|| Box::pin(sleep_until(deadline)));
-                    timer.as_mut().reset(deadline);
+                    // A timer still armed for an earlier request's deadline
+                    // (the common case: deadlines only move later) is left
+                    // as it is; should it fire first, it is moved on then.
+                    // So a user's timer is re-armed about once per timeout,
+                    // not once per request.
+                    if timer.is_elapsed() || timer.deadline() > deadline {
+                        timer.as_mut().reset(deadline);
+                    }
                     poll_fn(|cx| {
                         if let Poll::Ready(result) = work.as_mut().poll(cx) {
                             return Poll::Ready(result);
                         }
-                        timer.as_mut().poll(cx).map(|()| {
-                            Err(TransportError::Timeout {
-                                phase: phase.get(),
-                                timings: Timings::default(),
-                            })
-                        })
+                        loop {
+                            ready!(timer.as_mut().poll(cx));
+                            if timer.deadline() >= deadline {
+                                return Poll::Ready(Err(TransportError::Timeout {
+                                    phase: phase.get(),
+                                    timings: Timings::default(),
+                                }));
+                            }
+                            timer.as_mut().reset(deadline);
+                        }
                     })
                     .await
                 }
@@ -258,7 +269,9 @@ impl Session {
         let mut separate_body = None;
         let mut http2_request = None;
         if let Some(Conn::Http2(_)) = kept.map(|at| &self.kept[at].conn) {
-            http2_request = Some(http2_head::build(&head)?);
+            // Boxed, like the exchange below: kept inline it would widen
+            // every HTTP/1.1 request's future too.
+            http2_request = Some(Box::new(http2_head::build(&head)?));
         } else {
             separate_body = Some(write_request(buffers, &head, hop.body)?);
         }
@@ -306,18 +319,21 @@ impl Session {
                 }
                 Conn::Http2(http2) => {
                     let request = match http2_request.take() {
-                        Some(request) => request,
+                        Some(request) => *request,
                         None => http2_head::build(&head)?,
                     };
-                    let attempt = http2
-                        .exchange(
-                            request,
-                            hop.body,
-                            config.keep_body_bytes,
-                            client.pool(),
-                            phase,
-                        )
-                        .await;
+                    // Boxed: an HTTP/2 exchange's state (h2's request,
+                    // response and stream handles) is several times that of
+                    // an HTTP/1.1 one, and every request's future would
+                    // otherwise carry its room.
+                    let attempt = Box::pin(http2.exchange(
+                        request,
+                        hop.body,
+                        config.keep_body_bytes,
+                        client.pool(),
+                        phase,
+                    ))
+                    .await;
                     tally.sent += attempt.sent;
                     tally.received += attempt.received;
                     if attempt.first_byte.is_some() {

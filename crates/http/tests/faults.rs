@@ -267,3 +267,34 @@ async fn the_deadline_holds_for_every_request_of_a_session() {
     assert_eq!(session.send(&fast).await.unwrap().status, 200);
     assert_eq!(server.accepted(), 2);
 }
+
+/// The session keeps one timer armed from request to request: a request
+/// with a shorter timeout than the one before it must still time out on
+/// its own deadline, not the earlier, later one.
+#[tokio::test(start_paused = true)]
+async fn a_shorter_timeout_right_after_a_longer_one_holds() {
+    let server = serve(|mut conn: Conn<_>, _| async move {
+        while let Some(request) = conn.request().await {
+            if request.line().contains("/stall") {
+                std::future::pending::<()>().await;
+            }
+            conn.send(&ok("fine", "")).await;
+        }
+    })
+    .await;
+    let client = client();
+    let mut session = client.session();
+    let mut slow_ok = get(server.port, "/fast");
+    slow_ok.timeout = Duration::from_secs(60);
+    assert_eq!(session.send(&slow_ok).await.unwrap().status, 200);
+    let mut stall = get(server.port, "/stall");
+    stall.timeout = Duration::from_millis(500);
+    let started = tokio::time::Instant::now();
+    let error = session.send(&stall).await.unwrap_err();
+    assert_eq!(error.kind(), "timeout");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(500) && took < Duration::from_secs(1),
+        "timed out after {took:?}"
+    );
+}
