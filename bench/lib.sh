@@ -23,8 +23,8 @@ cleanup() {
   PIDS=()
 }
 
-# One worker, keep-alive without limits, a small static answer, loopback
-# only:  nginx_conf DIR PORT > DIR/nginx.conf
+# One worker, keep-alive without limits, a small static answer (and a
+# stub of the checkout API), loopback only:  nginx_conf DIR PORT > DIR/nginx.conf
 nginx_conf() {
   local dir=$1 port=$2
   cat <<CONF
@@ -42,6 +42,12 @@ http {
   server {
     listen 127.0.0.1:$port backlog=4096;
     location / { default_type text/plain; return 200 "hello from the starling bench\n"; }
+    # A stub of the demo's checkout API (workload b2): the same statuses and
+    # the ids the journey captures, answered at nginx's speed.
+    location = /users { default_type application/json; return 201 '{"id": 1, "username": "bench"}'; }
+    location = /orders { default_type application/json; return 201 '{"id": 1, "status": "created", "user_id": 1, "item": "widget", "product_id": 1}'; }
+    location = /payments { default_type application/json; return 200 '{"id": 1, "order_id": 1, "amount": 10.0, "status": "paid"}'; }
+    location = /products { default_type application/json; return 200 '[{"id": 1, "name": "widget", "category": "electronics", "price": 10.0}]'; }
   }
 }
 CONF

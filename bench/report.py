@@ -24,6 +24,7 @@ TARGETS = {
 TITLES = {
     "a": "(a) one GET per journey against nginx, 50 connections, no wait",
     "b": "(b) checkout journey (POST /users, /orders, /payments; GET /products) against the demo, 50 users, no wait",
+    "b2": "(b2) the same checkout journey against nginx serving a stub of its API (the generator is the limit), 50 users, no wait",
     "c": "(c) memory per virtual user, between(1s, 5s) think time, against nginx",
     "d": "(d) fixed rate of 4,000 requests/s against nginx",
     "e1": "(e) median against a server that answers after exactly 10 ms, 5 connections, closed loop",
@@ -250,6 +251,7 @@ def main():
     sections = [
         ("a", throughput_section(runs, "a")),
         ("b", throughput_section(runs, "b")),
+        ("b2", throughput_section(runs, "b2")),
         ("c", mem_section(mem)),
         ("d", rate_section(runs)),
         ("e1", latency_section(runs)),
