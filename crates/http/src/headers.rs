@@ -5,7 +5,7 @@
 //! costs: an allocation or two per header, hashing) was the largest
 //! user-space item of the request path in the profile. A response's headers
 //! are instead kept as the header lines it arrived with, already validated
-//! by `httparse`, in one allocation; a lookup scans them. The client's own
+//! by the head parser, in one allocation; a lookup scans them. The client's own
 //! needs (framing, `Connection`, `Content-Encoding`) are read from the
 //! parser's slots before the copy and never scan at all.
 
@@ -18,7 +18,7 @@ use bytes::{BufMut, Bytes, BytesMut};
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers {
     /// `name: value` lines, each ended by `\n` (with or without `\r`), as
-    /// validated by `httparse` (no obsolete line folding).
+    /// validated by the head parser (no obsolete line folding).
     lines: Bytes,
 }
 

@@ -1,9 +1,8 @@
-//! Reading one HTTP/1.1 response off a stream: the head with `httparse`
-//! (1xx responses skipped), then the body by its framing (none,
-//! Content-Length, chunked, or until close) into a bounded [`BodySink`].
+//! Reading one HTTP/1.1 response off a stream: the head (1xx responses
+//! skipped), then the body by its framing (none, Content-Length, chunked,
+//! or until close) into a bounded [`BodySink`].
 
 use std::cell::Cell;
-use std::mem::MaybeUninit;
 
 use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -12,12 +11,10 @@ use tokio::time::Instant;
 use crate::body::BodySink;
 use crate::chunked::ChunkedDecoder;
 use crate::error::{Phase, TransportError};
+use crate::head::{self, HeadFacts};
 use crate::headers::Headers;
 use crate::pool::{BufferPool, MAX_HEAD};
 use crate::version::Protocol;
-
-/// Headers parsed per response head; more is a protocol error.
-const MAX_HEADERS: usize = 128;
 
 /// One response as read off the wire.
 #[derive(Debug)]
@@ -64,35 +61,25 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     let mut end = 0;
     let (status, headers, facts, mut reusable) = loop {
         if end > start {
-            // Left uninitialised: filling 128 slots before every parse cost
-            // more than parsing a typical head.
-            let mut slots = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS];
-            let mut parsed = httparse::Response::new(&mut []);
-            match httparse::ParserConfig::default().parse_response_with_uninit_headers(
-                &mut parsed,
-                &buf[start..end],
-                &mut slots,
-            ) {
-                Ok(httparse::Status::Complete(n)) => {
-                    let status = parsed.code.unwrap_or(0);
-                    let http10 = parsed.version == Some(0);
+            match head::parse(&buf[start..end]) {
+                Ok(Some(parsed)) => {
+                    let status = parsed.status;
                     if (100..200).contains(&status) {
                         if status == 101 {
                             return Err(TransportError::protocol(
                                 "unexpected 101 Switching Protocols",
                             ));
                         }
-                        start += n;
+                        start += parsed.len;
                         continue;
                     }
-                    let facts = HeadFacts::read(parsed.headers)?;
-                    let headers =
-                        Headers::from_block(header_block(parsed.headers, &buf[start..start + n]));
-                    start += n;
-                    let reusable = facts.keeps_alive(http10);
-                    break (status, headers, facts, reusable);
+                    let block = start + parsed.block.start..start + parsed.block.end;
+                    let headers = Headers::from_block(&buf[block]);
+                    start += parsed.len;
+                    let reusable = parsed.facts.keeps_alive(parsed.http10);
+                    break (status, headers, parsed.facts, reusable);
                 }
-                Ok(httparse::Status::Partial) => {}
+                Ok(None) => {}
                 Err(e) => {
                     return Err(TransportError::protocol(format!(
                         "invalid response head: {e}"
@@ -124,7 +111,7 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     };
 
     phase.set(Phase::Body);
-    let framing = facts.framing(status, head_request);
+    let framing = framing(&facts, status, head_request);
     // The inflate state is large: none is built for a response without body.
     let gzip = !matches!(framing, Framing::Empty) && facts.gzip;
     let hint = match framing {
@@ -219,122 +206,20 @@ async fn read_some<R: AsyncRead + Unpin>(
     Ok(n)
 }
 
-/// The header lines of a parsed head, from the first header's name to the
-/// end of the last header's value (httparse hands out sub-slices of
-/// `head`, so their offsets locate them).
-fn header_block<'h>(parsed: &[httparse::Header<'_>], head: &'h [u8]) -> &'h [u8] {
-    let (Some(first), Some(last)) = (parsed.first(), parsed.last()) else {
-        return &[];
-    };
-    let base = head.as_ptr() as usize;
-    let from = (first.name.as_ptr() as usize).wrapping_sub(base);
-    let to = (last.value.as_ptr() as usize)
-        .wrapping_sub(base)
-        .wrapping_add(last.value.len());
-    head.get(from..to).unwrap_or(&[])
-}
-
-/// What the client itself needs from a head, read in one pass over the
-/// parser's slots: framing (RFC 9112 section 6.3), persistence, coding.
-#[derive(Debug, Default)]
-struct HeadFacts {
-    /// The last transfer coding named, if any `Transfer-Encoding` came.
-    transfer_chunked: Option<bool>,
-    content_length: Option<u64>,
-    connection_close: bool,
-    connection_keep_alive: bool,
-    gzip: bool,
-    sets_cookie: bool,
-}
-
-impl HeadFacts {
-    fn read(parsed: &[httparse::Header<'_>]) -> Result<Self, TransportError> {
-        let mut facts = HeadFacts::default();
-        for header in parsed {
-            let name = header.name.as_bytes();
-            let value = header.value;
-            // Most headers are none of these: the length rules them out
-            // before any comparison.
-            let is = |wanted: &[u8]| name.eq_ignore_ascii_case(wanted);
-            match name.len() {
-                14 if is(b"content-length") => {
-                    for part in value.split(|&b| b == b',') {
-                        let n = parse_length(part.trim_ascii())
-                            .ok_or_else(|| TransportError::protocol("invalid Content-Length"))?;
-                        if facts.content_length.is_some_and(|old| old != n) {
-                            return Err(TransportError::protocol(
-                                "conflicting Content-Length values",
-                            ));
-                        }
-                        facts.content_length = Some(n);
-                    }
-                }
-                17 if is(b"transfer-encoding") => {
-                    let last = value
-                        .split(|&b| b == b',')
-                        .map(<[u8]>::trim_ascii)
-                        .rfind(|t| !t.is_empty());
-                    match last {
-                        Some(t) => {
-                            facts.transfer_chunked = Some(t.eq_ignore_ascii_case(b"chunked"));
-                        }
-                        None => {
-                            facts.transfer_chunked.get_or_insert(false);
-                        }
-                    }
-                }
-                10 if is(b"connection") => {
-                    for token in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
-                        facts.connection_close |= token.eq_ignore_ascii_case(b"close");
-                        facts.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
-                    }
-                }
-                10 if is(b"set-cookie") => facts.sets_cookie = true,
-                16 if is(b"content-encoding") => {
-                    let coding = value.trim_ascii();
-                    facts.gzip = coding.eq_ignore_ascii_case(b"gzip")
-                        || coding.eq_ignore_ascii_case(b"x-gzip");
-                }
-                _ => {}
-            }
-        }
-        Ok(facts)
+/// RFC 9112 section 6.3, in order: no body for HEAD, 204, 304; then
+/// Transfer-Encoding (chunked last, or read until close); then
+/// Content-Length; else until close.
+fn framing(facts: &HeadFacts, status: u16, head_request: bool) -> Framing {
+    if head_request || status == 204 || status == 304 {
+        return Framing::Empty;
     }
-
-    fn keeps_alive(&self, http10: bool) -> bool {
-        if http10 {
-            self.connection_keep_alive
-        } else {
-            !self.connection_close
-        }
+    match (facts.transfer_chunked, facts.content_length) {
+        (Some(true), _) => Framing::Chunked(ChunkedDecoder::new()),
+        (Some(false), _) => Framing::Close,
+        (None, Some(0)) => Framing::Empty,
+        (None, Some(n)) => Framing::Length(n),
+        (None, None) => Framing::Close,
     }
-
-    /// RFC 9112 section 6.3, in order: no body for HEAD, 204, 304; then
-    /// Transfer-Encoding (chunked last, or read until close); then
-    /// Content-Length; else until close.
-    fn framing(&self, status: u16, head_request: bool) -> Framing {
-        if head_request || status == 204 || status == 304 {
-            return Framing::Empty;
-        }
-        match (self.transfer_chunked, self.content_length) {
-            (Some(true), _) => Framing::Chunked(ChunkedDecoder::new()),
-            (Some(false), _) => Framing::Close,
-            (None, Some(0)) => Framing::Empty,
-            (None, Some(n)) => Framing::Length(n),
-            (None, None) => Framing::Close,
-        }
-    }
-}
-
-fn parse_length(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 19 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(
-        digits
-            .iter()
-            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0')),
-    )
 }
 
 #[cfg(test)]
