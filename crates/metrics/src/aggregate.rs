@@ -14,8 +14,16 @@ use crate::{Catalog, Snapshot};
 /// with every collection round.
 const RECENT: Duration = Duration::from_secs(5);
 
+/// Time-series points an aggregate keeps at most (about 330 KiB). At one
+/// round a second that is the first 68 minutes at full resolution; then,
+/// whenever the series is full, neighbouring points are merged in pairs, so
+/// a run of any length holds a bounded series spread over the whole run
+/// (2 s points, then 4 s, ...; older points at most twice as coarse as
+/// recent ones).
+pub const TIMESERIES_MAX_POINTS: usize = 4096;
+
 /// The whole run so far. Memory is bounded by the catalog (histograms per
-/// key) plus one small time-series point per round.
+/// key) plus the time series, itself bounded by [`TIMESERIES_MAX_POINTS`].
 #[derive(Debug)]
 pub struct Aggregate {
     catalog: Catalog,
@@ -70,6 +78,9 @@ impl Aggregate {
             p99_us: measured.p99_us,
             p99_corrected_us: self.interval.corrected().latency().p99_us,
         });
+        if self.timeseries.len() > TIMESERIES_MAX_POINTS {
+            merge_pairs(&mut self.timeseries);
+        }
         self.elapsed = self.elapsed.max(elapsed);
         self.active_users = active_users;
         self.peak_users = self.peak_users.max(active_users);
@@ -131,4 +142,40 @@ impl Aggregate {
         }
         per_second(requests, now.saturating_sub(start))
     }
+}
+
+/// Merges neighbouring points in pairs: each pair becomes one point
+/// spanning both intervals, with their counts summed, rates recomputed over
+/// the longer interval, the users active at its end, and the worse of the
+/// two for each percentile (the pair's own histograms are not kept; the
+/// worse second is what a chart of a long run must not hide).
+fn merge_pairs(points: &mut Vec<TimePoint>) {
+    let mut merged = Vec::with_capacity(TIMESERIES_MAX_POINTS);
+    let mut interval_start = 0;
+    for pair in points.chunks(2) {
+        let point = match pair {
+            [first, second] => {
+                let interval_ms = second.elapsed_ms.saturating_sub(interval_start);
+                let requests = first.requests + second.requests;
+                let failures = first.failures + second.failures;
+                TimePoint {
+                    elapsed_ms: second.elapsed_ms,
+                    active_users: second.active_users,
+                    requests,
+                    failures,
+                    rps: per_second(requests, interval_ms),
+                    failures_per_s: per_second(failures, interval_ms),
+                    p50_us: first.p50_us.max(second.p50_us),
+                    p95_us: first.p95_us.max(second.p95_us),
+                    p99_us: first.p99_us.max(second.p99_us),
+                    p99_corrected_us: first.p99_corrected_us.max(second.p99_corrected_us),
+                }
+            }
+            [single] => single.clone(),
+            _ => continue,
+        };
+        interval_start = point.elapsed_ms;
+        merged.push(point);
+    }
+    *points = merged;
 }

@@ -39,7 +39,7 @@ mod summarize;
 mod summary;
 mod tally;
 
-pub use aggregate::Aggregate;
+pub use aggregate::{Aggregate, TIMESERIES_MAX_POINTS};
 pub use catalog::{Catalog, JourneyMeta, RequestMeta, SectionKind, SectionMeta};
 pub use error::DecodeError;
 pub use failure::{

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use starling_metrics::{
     Aggregate, FailureCategory, FailureExample, JourneyOutcome, Shard, Snapshot,
+    TIMESERIES_MAX_POINTS,
 };
 use support::*;
 
@@ -107,6 +108,56 @@ fn take_resets_the_shard() {
     assert_eq!(summary.timeseries[0].requests, 60);
     assert_eq!(summary.timeseries[1].requests, 0);
     assert_eq!(summary.timeseries[1].p99_us, 0);
+}
+
+/// A long run (here three hours of one-second rounds) keeps a bounded
+/// time series spread over the whole run: every request still counted
+/// once, rates over each point's own interval, a slow second not averaged
+/// away.
+#[test]
+fn a_long_run_keeps_a_bounded_time_series() {
+    let catalog = catalog();
+    let mut shard = Shard::new(&catalog);
+    let mut aggregate = Aggregate::new(catalog);
+    let rounds = 3 * 3600u64;
+    // One checkout (three requests) a second for the first 200 s, one
+    // more, slow, request in second 100; nothing after (which keeps the
+    // test quick: merging histograms is the aggregate's costly part).
+    let busy = 200;
+    for round in 1..=rounds {
+        let mut snapshots = Vec::new();
+        if round <= busy {
+            checkout(&mut shard, round, 10);
+            if round == 100 {
+                shard.record_request(POST_USERS, &ok(201, 5_000_000));
+            }
+            snapshots.push(shard.take());
+        }
+        aggregate.absorb(Duration::from_secs(round), 7, snapshots);
+    }
+    let series = aggregate
+        .summary(meta(Duration::from_secs(rounds), "closed"))
+        .timeseries;
+    assert!(series.len() <= TIMESERIES_MAX_POINTS, "{}", series.len());
+    assert!(series.len() > TIMESERIES_MAX_POINTS / 2);
+    assert_eq!(series.iter().map(|p| p.requests).sum::<u64>(), 3 * busy + 1);
+    assert_eq!(series.last().unwrap().elapsed_ms, rounds * 1000);
+    let mut start = 0;
+    for point in &series {
+        let interval = point.elapsed_ms - start;
+        // 10,800 s in at most 4,096 points: no point spans more than 16 s.
+        assert!((1000..=16_000).contains(&interval), "{interval}");
+        if (start..point.elapsed_ms).contains(&99_000) {
+            assert!(point.p99_us >= 5_000_000, "{}", point.p99_us);
+        } else if point.elapsed_ms <= busy * 1000 {
+            assert_eq!(point.rps, 3.0, "{point:?}");
+        } else if start >= busy * 1000 {
+            assert_eq!(point.rps, 0.0, "{point:?}");
+        }
+        assert_eq!(point.active_users, 7);
+        start = point.elapsed_ms;
+    }
+    assert!(series[0].elapsed_ms > 1000);
 }
 
 #[test]
