@@ -1,5 +1,6 @@
-//! The per-worker client: configuration, TLS connector and buffer pool,
-//! shared by every session on that worker's thread.
+//! The per-worker client: configuration, TLS connector, buffer pool and
+//! the added header lines of the origins it talks to, shared by every
+//! session on that worker's thread.
 
 use std::fmt;
 use std::rc::Rc;
@@ -10,6 +11,7 @@ use tokio_rustls::TlsConnector;
 
 use crate::config::ClientConfig;
 use crate::error::ConfigError;
+use crate::origin_lines::OriginLines;
 use crate::pool::BufferPool;
 use crate::session::Session;
 use crate::tls;
@@ -25,6 +27,7 @@ struct Inner {
     config: ClientConfig,
     tls: TlsConnector,
     pool: Rc<BufferPool>,
+    origin_lines: OriginLines,
 }
 
 impl Client {
@@ -35,6 +38,7 @@ impl Client {
                 config,
                 tls,
                 pool: Rc::new(BufferPool::default()),
+                origin_lines: OriginLines::default(),
             }),
         })
     }
@@ -54,6 +58,10 @@ impl Client {
 
     pub(crate) fn pool(&self) -> &Rc<BufferPool> {
         &self.inner.pool
+    }
+
+    pub(crate) fn origin_lines(&self) -> &OriginLines {
+        &self.inner.origin_lines
     }
 }
 

@@ -113,6 +113,7 @@ mod head;
 mod headers;
 mod http2;
 mod http2_head;
+mod origin_lines;
 mod pool;
 mod read;
 mod redirect;

@@ -97,8 +97,20 @@ pub(crate) struct UserSet {
     pub(crate) length: bool,
 }
 
-pub(crate) fn write_head(out: &mut Vec<u8>, head: &Head<'_>) -> Result<(), TransportError> {
-    validate(head)?;
+/// Writes the request head. `origin_lines` are the Host, User-Agent and
+/// Accept-Encoding lines for the head's origin, made once by
+/// [`added_lines`] and reused; without them (or when the user set any of
+/// those headers) the lines are built here.
+pub(crate) fn write_head(
+    out: &mut Vec<u8>,
+    head: &Head<'_>,
+    origin_lines: Option<&[u8]>,
+) -> Result<(), TransportError> {
+    validate_request_line(head)?;
+    // Lines are only made for a valid host (`OriginLines`).
+    if origin_lines.is_none() {
+        validate_host(head.host)?;
+    }
     out.extend_from_slice(head.method.as_bytes());
     out.push(b' ');
     out.extend_from_slice(head.path.as_bytes());
@@ -113,27 +125,21 @@ pub(crate) fn write_head(out: &mut Vec<u8>, head: &Head<'_>) -> Result<(), Trans
         mark(&mut set, name);
         line(out, name, value);
     }
-    if !set.host {
-        out.extend_from_slice(b"Host: ");
-        let bracket = head.host.contains(':') && !head.host.starts_with('[');
-        if bracket {
-            out.push(b'[');
+    match origin_lines {
+        Some(lines) if !set.host && !set.user_agent && !set.accept_encoding => {
+            out.extend_from_slice(lines);
         }
-        out.extend_from_slice(head.host.as_bytes());
-        if bracket {
-            out.push(b']');
+        _ => {
+            if !set.host {
+                host_line(out, head);
+            }
+            if !set.user_agent && !head.user_agent.is_empty() {
+                line(out, "User-Agent", head.user_agent);
+            }
+            if !set.accept_encoding {
+                out.extend_from_slice(ACCEPT_ENCODING);
+            }
         }
-        if head.port != head.scheme.default_port() {
-            out.push(b':');
-            push_decimal(out, head.port as u64);
-        }
-        out.extend_from_slice(b"\r\n");
-    }
-    if !set.user_agent && !head.user_agent.is_empty() {
-        line(out, "User-Agent", head.user_agent);
-    }
-    if !set.accept_encoding {
-        out.extend_from_slice(b"Accept-Encoding: gzip\r\n");
     }
     if let (false, Some(cookie)) = (set.cookie, head.cookie) {
         line(out, "Cookie", cookie);
@@ -145,6 +151,37 @@ pub(crate) fn write_head(out: &mut Vec<u8>, head: &Head<'_>) -> Result<(), Trans
     }
     out.extend_from_slice(b"\r\n");
     Ok(())
+}
+
+const ACCEPT_ENCODING: &[u8] = b"Accept-Encoding: gzip\r\n";
+
+/// The lines the client adds to every request to `head`'s origin when the
+/// user sets none of them: Host, User-Agent, Accept-Encoding.
+pub(crate) fn added_lines(head: &Head<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    host_line(&mut out, head);
+    if !head.user_agent.is_empty() {
+        line(&mut out, "User-Agent", head.user_agent);
+    }
+    out.extend_from_slice(ACCEPT_ENCODING);
+    out
+}
+
+fn host_line(out: &mut Vec<u8>, head: &Head<'_>) {
+    out.extend_from_slice(b"Host: ");
+    let bracket = head.host.contains(':') && !head.host.starts_with('[');
+    if bracket {
+        out.push(b'[');
+    }
+    out.extend_from_slice(head.host.as_bytes());
+    if bracket {
+        out.push(b']');
+    }
+    if head.port != head.scheme.default_port() {
+        out.push(b':');
+        push_decimal(out, head.port as u64);
+    }
+    out.extend_from_slice(b"\r\n");
 }
 
 fn line(out: &mut Vec<u8>, name: &str, value: &str) {
@@ -183,6 +220,11 @@ pub(crate) fn expects_body(method: &str) -> bool {
 }
 
 pub(crate) fn validate(head: &Head<'_>) -> Result<(), TransportError> {
+    validate_request_line(head)?;
+    validate_host(head.host)
+}
+
+fn validate_request_line(head: &Head<'_>) -> Result<(), TransportError> {
     if head.method.is_empty() || !head.method.bytes().all(is_token) {
         return Err(TransportError::invalid_request(format!(
             "invalid method {:?}",
@@ -201,15 +243,13 @@ pub(crate) fn validate(head: &Head<'_>) -> Result<(), TransportError> {
             head.path
         )));
     }
-    if head.host.is_empty()
-        || head
-            .host
-            .bytes()
-            .any(|b| b <= b' ' || b == b'/' || b == 0x7f)
-    {
+    Ok(())
+}
+
+pub(crate) fn validate_host(host: &str) -> Result<(), TransportError> {
+    if host.is_empty() || host.bytes().any(|b| b <= b' ' || b == b'/' || b == 0x7f) {
         return Err(TransportError::invalid_request(format!(
-            "invalid host {:?}",
-            head.host
+            "invalid host {host:?}"
         )));
     }
     Ok(())
@@ -271,7 +311,7 @@ mod tests {
     #[test]
     fn writes_the_added_headers() {
         let mut out = Vec::new();
-        write_head(&mut out, &head(&[("X-A", "1")], 12)).unwrap();
+        write_head(&mut out, &head(&[("X-A", "1")], 12), None).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "POST /a?b=1 HTTP/1.1\r\nX-A: 1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: ua\r\n\
@@ -289,7 +329,7 @@ mod tests {
             ("cookie", "mine=1"),
             ("content-length", "0"),
         ];
-        write_head(&mut out, &head(&headers, 0)).unwrap();
+        write_head(&mut out, &head(&headers, 0), None).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.matches("ost:").count(), 1);
         assert!(!text.contains("User-Agent: ua"));
@@ -304,12 +344,31 @@ mod tests {
     #[test]
     fn rejects_header_injection_and_bad_paths() {
         let mut out = Vec::new();
-        assert!(write_head(&mut out, &head(&[("X", "a\r\nEvil: 1")], 0)).is_err());
+        assert!(write_head(&mut out, &head(&[("X", "a\r\nEvil: 1")], 0), None).is_err());
         let mut bad = head(&[], 0);
         bad.path = "/a b";
-        assert!(write_head(&mut out, &bad).is_err());
+        assert!(write_head(&mut out, &bad, None).is_err());
         bad.path = "nope";
-        assert!(write_head(&mut out, &bad).is_err());
+        assert!(write_head(&mut out, &bad, None).is_err());
+    }
+
+    #[test]
+    fn reused_origin_lines_write_the_same_head() {
+        let cases: [&[(&str, &str)]; 3] = [&[], &[("X-A", "1")], &[("user-agent", "me")]];
+        for headers in cases {
+            for (host, port) in [("127.0.0.1", 8080), ("::1", 80), ("example", 80)] {
+                let mut h = head(headers, 3);
+                h.host = host;
+                h.port = port;
+                let (mut built, mut reused) = (Vec::new(), Vec::new());
+                write_head(&mut built, &h, None).unwrap();
+                write_head(&mut reused, &h, Some(&added_lines(&h))).unwrap();
+                assert_eq!(
+                    String::from_utf8(built).unwrap(),
+                    String::from_utf8(reused).unwrap()
+                );
+            }
+        }
     }
 
     #[test]
@@ -320,7 +379,7 @@ mod tests {
         h.port = 80;
         h.method = "GET";
         h.cookie = None;
-        write_head(&mut out, &h).unwrap();
+        write_head(&mut out, &h, None).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("Host: [::1]\r\n"), "{text}");
         assert!(!text.contains("Content-Length"));

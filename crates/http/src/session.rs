@@ -273,7 +273,7 @@ impl Session {
             // every HTTP/1.1 request's future too.
             http2_request = Some(Box::new(http2_head::build(&head)?));
         } else {
-            separate_body = Some(write_request(buffers, &head, hop.body)?);
+            separate_body = Some(write_request(buffers, &head, hop.body, &client)?);
         }
         // The origin's name as kept with its connection, reused when the
         // connection goes back (no allocation per request).
@@ -294,7 +294,9 @@ impl Session {
                 Conn::Http1(stream) => {
                     let separate_body = match separate_body {
                         Some(body) => body,
-                        None => *separate_body.insert(write_request(buffers, &head, hop.body)?),
+                        None => {
+                            *separate_body.insert(write_request(buffers, &head, hop.body, &client)?)
+                        }
                     };
                     let mut progress = Progress::default();
                     let result = exchange_on(
@@ -487,9 +489,12 @@ fn write_request<'b>(
     buffers: &mut Buffers,
     head: &Head<'_>,
     body: &'b [u8],
+    client: &Client,
 ) -> Result<&'b [u8], TransportError> {
     buffers.write.clear();
-    write_head(&mut buffers.write, head)?;
+    client
+        .origin_lines()
+        .with(head, |lines| write_head(&mut buffers.write, head, lines))?;
     if body.len() <= INLINE_BODY {
         buffers.write.extend_from_slice(body);
         Ok(&[])
