@@ -55,6 +55,8 @@ DELAY_PORT=18090
 VENV=${BENCH_VENV:-$BENCH/out/venv}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 STARLING=$CARGO_TARGET_DIR/release/starling
+# Workload (e)'s target: crates/demo/examples/delay_server.rs.
+DELAY_SERVER=$CARGO_TARGET_DIR/release/examples/delay_server
 OHA=$(command -v oha || echo "$HOME/.cargo/bin/oha")
 RUNS=$OUT/runs.jsonl
 mkdir -p "$OUT/runs"
@@ -118,9 +120,10 @@ install_peers() {
 }
 
 build_starling() {
-  if ((BUILD)) || [[ ! -x $STARLING ]]; then
-    log "cargo build --release -p starling (target dir $CARGO_TARGET_DIR)"
-    (cd "$ROOT" && cargo build --release -p starling) >"$OUT/build.log" 2>&1 \
+  if ((BUILD)) || [[ ! -x $STARLING ]] || [[ ! -x $DELAY_SERVER ]]; then
+    log "cargo build --release -p starling, and the delay server (target dir $CARGO_TARGET_DIR)"
+    (cd "$ROOT" && cargo build --release -p starling \
+      && cargo build --release -p starling-demo --example delay_server) >"$OUT/build.log" 2>&1 \
       || { tail -n 30 "$OUT/build.log" >&2; exit 1; }
   fi
 }
@@ -158,7 +161,7 @@ start_demo() {
 stop_demo() { stop_pid "$DEMO_PID" INT; }
 
 start_delay() {
-  taskset -c "$TGT_CPU" python3 "$BENCH/delay_server.py" "$DELAY_PORT" 10 >"$OUT/delay.log" 2>&1 &
+  taskset -c "$TGT_CPU" "$DELAY_SERVER" "$DELAY_PORT" 10 >"$OUT/delay.log" 2>&1 &
   DELAY_PID=$!
   PIDS+=("$DELAY_PID")
   wait_http "http://127.0.0.1:$DELAY_PORT/"
