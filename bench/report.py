@@ -261,7 +261,11 @@ def main():
     for key, text in sections:
         if text is None:
             continue
-        body.append(f"### {TITLES[key]}\n\nTarget: {TARGETS[key[0]]}.\n\n{text}\n")
+        when = load_meta(os.path.join(out_dir, f"meta-{key[0]}.env"))
+        measured = ""
+        if when:
+            measured = f" Measured {when.get('date', '?')} with {when.get('starling', '?')}."
+        body.append(f"### {TITLES[key]}\n\nTarget: {TARGETS[key[0]]}.{measured}\n\n{text}\n")
     report = "\n".join(body)
     print(report)
 
@@ -274,6 +278,9 @@ def main():
         "(`/usr/bin/time`), start-up included; peak RSS is its maximum resident set.",
         "",
         "## Machine and versions",
+        "",
+        "Of the latest invocation; each workload's section says when, and at which commit,",
+        "it was last measured.",
         "",
     ]
     for k in ("date", "cores", "cpu", "kernel", "starling", "wrk", "oha", "locust", "nginx", "python",

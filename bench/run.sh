@@ -393,6 +393,12 @@ PY
   echo "workloads=${WORKLOADS[*]}"
 } >"$OUT/meta.env"
 for w in "${WORKLOADS[@]}"; do
+  # When and at which commit each workload was last measured: a rerun of
+  # one workload keeps the others' figures, and their provenance.
+  {
+    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    grep '^starling=' "$OUT/meta.env"
+  } >"$OUT/meta-$w.env"
   "workload_$w"
 done
 python3 "$BENCH/report.py" "$OUT" "$RESULTS"
