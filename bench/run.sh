@@ -238,16 +238,22 @@ workload_a() {
   stop_nginx
 }
 
+# checkout_runs WL HOST: starling and both Locust flavours on the checkout
+# journey, 50 users, no think time, $REPS times.
+checkout_runs() {
+  local wl=$1 host=$2 rep
+  for rep in $(seq "$REPS"); do
+    run_starling "$wl" "$rep" "$BENCH/scenarios/checkout_nowait.yaml" --host "$host" \
+      --users 50 --spawn-rate 1000 --duration "${DUR}s"
+    BENCH_WAIT=none run_locust "$wl" locust-fast "$rep" "$BENCH/locustfile.py" FastCheckoutUser "$host" 50
+    BENCH_WAIT=none run_locust "$wl" locust-http "$rep" "$BENCH/locustfile.py" CheckoutUser "$host" 50
+  done
+}
+
 workload_b() {
   log "(b) checkout journey against the demo system, 50 users, no think time, ${DUR}s x $REPS"
   start_demo
-  local host=http://127.0.0.1:$DEMO_PORT rep
-  for rep in $(seq "$REPS"); do
-    run_starling b "$rep" "$BENCH/scenarios/checkout_nowait.yaml" --host "$host" \
-      --users 50 --spawn-rate 1000 --duration "${DUR}s"
-    BENCH_WAIT=none run_locust b locust-fast "$rep" "$BENCH/locustfile.py" FastCheckoutUser "$host" 50
-    BENCH_WAIT=none run_locust b locust-http "$rep" "$BENCH/locustfile.py" CheckoutUser "$host" 50
-  done
+  checkout_runs b "http://127.0.0.1:$DEMO_PORT"
   stop_demo
   # b2: the demo on one core answers far fewer requests than a generator
   # can send, so (b) measures an idle generator's wake-ups as much as its
@@ -255,13 +261,7 @@ workload_b() {
   # lets the generator, not the target, be the limit.
   log "(b2) the same checkout journey against a stub of its API on nginx, 50 users, no think time, ${DUR}s x $REPS"
   start_nginx
-  host=http://127.0.0.1:$NGINX_PORT
-  for rep in $(seq "$REPS"); do
-    run_starling b2 "$rep" "$BENCH/scenarios/checkout_nowait.yaml" --host "$host" \
-      --users 50 --spawn-rate 1000 --duration "${DUR}s"
-    BENCH_WAIT=none run_locust b2 locust-fast "$rep" "$BENCH/locustfile.py" FastCheckoutUser "$host" 50
-    BENCH_WAIT=none run_locust b2 locust-http "$rep" "$BENCH/locustfile.py" CheckoutUser "$host" 50
-  done
+  checkout_runs b2 "http://127.0.0.1:$NGINX_PORT"
   stop_nginx
 }
 

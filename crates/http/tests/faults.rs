@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Conn, client, get, ok, serve};
+use common::{Conn, Server, client, get, ok, serve};
 use starling_http::{ConnectCause, Phase, TransportError};
 use tokio::net::TcpListener;
 
@@ -230,12 +230,9 @@ async fn a_full_accept_queue_times_out_in_connect() {
     drop(listener);
 }
 
-/// One session's deadline timer is reused from request to request: after
-/// fast requests (each moving it later) a stalled one still times out at
-/// its own deadline, and the next request gets a fresh, full deadline.
-#[tokio::test(start_paused = true)]
-async fn the_deadline_holds_for_every_request_of_a_session() {
-    let server = serve(|mut conn: Conn<_>, _| async move {
+/// Answers `fine` at once, except `/stall`, which it never answers.
+async fn stall_server() -> Server {
+    serve(|mut conn: Conn<_>, _| async move {
         while let Some(request) = conn.request().await {
             if request.line().contains("/stall") {
                 std::future::pending::<()>().await;
@@ -243,7 +240,15 @@ async fn the_deadline_holds_for_every_request_of_a_session() {
             conn.send(&ok("fine", "")).await;
         }
     })
-    .await;
+    .await
+}
+
+/// One session's deadline timer is reused from request to request: after
+/// fast requests (each moving it later) a stalled one still times out at
+/// its own deadline, and the next request gets a fresh, full deadline.
+#[tokio::test(start_paused = true)]
+async fn the_deadline_holds_for_every_request_of_a_session() {
+    let server = stall_server().await;
     let client = client();
     let mut session = client.session();
     let mut fast = get(server.port, "/fast");
@@ -273,15 +278,7 @@ async fn the_deadline_holds_for_every_request_of_a_session() {
 /// its own deadline, not the earlier, later one.
 #[tokio::test(start_paused = true)]
 async fn a_shorter_timeout_right_after_a_longer_one_holds() {
-    let server = serve(|mut conn: Conn<_>, _| async move {
-        while let Some(request) = conn.request().await {
-            if request.line().contains("/stall") {
-                std::future::pending::<()>().await;
-            }
-            conn.send(&ok("fine", "")).await;
-        }
-    })
-    .await;
+    let server = stall_server().await;
     let client = client();
     let mut session = client.session();
     let mut slow_ok = get(server.port, "/fast");
