@@ -6,7 +6,7 @@
 # Options:
 #   --duration S     seconds per generator run (default 10)
 #   --reps N         repetitions of the throughput runs a, b, d (default 3)
-#   --no-oha         do not `cargo install oha` when it is missing (~8 min)
+#   --no-oha         do not `cargo install oha` when it is missing (~4 min)
 #   --no-install     install nothing (apt, pip, cargo); skip missing peers
 #   --no-build       use the existing release binary
 #   --out DIR        raw logs and figures (default bench/out)
@@ -92,10 +92,16 @@ wait_http() {
 # --- peers ------------------------------------------------------------------
 install_peers() {
   if ((INSTALL)); then
-    if ! has wrk || ! has nginx || ! has curl; then
-      log "apt-get install wrk nginx-light curl"
-      apt-get install -y wrk nginx-light curl >"$OUT/apt.log" 2>&1 \
-        || { apt-get update >>"$OUT/apt.log" 2>&1 && apt-get install -y wrk nginx-light curl >>"$OUT/apt.log" 2>&1; } \
+    # oha is built against the system's OpenSSL (below), which needs its
+    # headers and pkg-config.
+    local packages=(wrk nginx-light curl)
+    if ! has "$OHA" && ((WANT_OHA)); then
+      packages+=(libssl-dev pkg-config)
+    fi
+    if ! has wrk || ! has nginx || ! has curl || ((${#packages[@]} > 3)); then
+      log "apt-get install ${packages[*]}"
+      apt-get install -y "${packages[@]}" >"$OUT/apt.log" 2>&1 \
+        || { apt-get update >>"$OUT/apt.log" 2>&1 && apt-get install -y "${packages[@]}" >>"$OUT/apt.log" 2>&1; } \
         || log "apt-get failed (see $OUT/apt.log)"
     fi
     if [[ ! -x $VENV/bin/locust ]]; then
@@ -104,8 +110,13 @@ install_peers() {
         || log "Locust install failed (see $OUT/pip.log)"
     fi
     if ! has "$OHA" && ((WANT_OHA)); then
-      log "cargo install oha --locked (about 8 minutes; --no-oha skips it)"
-      cargo install oha --locked >"$OUT/oha-install.log" 2>&1 \
+      # Its default TLS backend builds aws-lc from C (about 8 minutes
+      # here); the system's OpenSSL halves that, and every run here is
+      # plain HTTP anyway.
+      log "cargo install oha --locked, with native-tls (about 4 minutes; --no-oha skips it)"
+      cargo install oha --locked --no-default-features --features native-tls \
+        >"$OUT/oha-install.log" 2>&1 \
+        || cargo install oha --locked >>"$OUT/oha-install.log" 2>&1 \
         || log "oha install failed (see $OUT/oha-install.log); oha is skipped"
       OHA=$(command -v oha || echo "$HOME/.cargo/bin/oha")
     fi
