@@ -7,6 +7,7 @@ use std::path::Path;
 
 use starling_demo::{Demo, DemoConfig};
 use starling_metrics::Summary;
+use starling_report::count;
 use starling_scenario::BaseUrl;
 
 use crate::Failure;
@@ -115,16 +116,39 @@ fn run_demo(args: &DemoArgs) -> Result<(), Failure> {
 
 /// The systemic-load view from the services' side: what each received in
 /// all, against what starling sent it (through the gateway). The
-/// difference is the load other services put on it.
+/// difference is the load other services put on it. Drawn like the
+/// summary's own tables (a rule under the header, counts with separators).
 fn print_fan_out(
     summary: &Summary,
     received: &BTreeMap<String, BTreeMap<String, u64>>,
     out: &mut impl Write,
 ) {
+    // Column widths; each cell is padded by one space on both sides and
+    // cells are joined by one space, as comfy-table draws the others.
+    const WIDTHS: [usize; 4] = [8, 8, 13, 19];
+    let line = |cells: [&str; 4]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(WIDTHS)
+            .enumerate()
+            .map(|(i, (cell, w))| match i {
+                0 => format!(" {cell:<w$} "),
+                _ => format!(" {cell:>w$} "),
+            })
+            .collect();
+        padded.join(" ").trim_end().to_owned()
+    };
+    let rule: Vec<String> = WIDTHS.iter().map(|&w| "─".repeat(w + 2)).collect();
     let _ = writeln!(
         out,
-        "\nFAN-OUT (counted by the demo services themselves)\n {:<10} {:>10} {:>14} {:>20}",
-        "service", "received", "from starling", "from other services"
+        "\nFAN-OUT (counted by the demo services themselves)\n{}\n{}",
+        line([
+            "service",
+            "received",
+            "from starling",
+            "from other services"
+        ]),
+        rule.join(" ")
     );
     for (service, routes) in received {
         if service == "gateway" {
@@ -132,11 +156,8 @@ fn print_fan_out(
         }
         let total: u64 = routes.values().sum();
         let direct = summary.services.get(service).map_or(0, |s| s.requests);
-        let _ = writeln!(
-            out,
-            " {service:<10} {total:>10} {direct:>14} {:>20}",
-            total.saturating_sub(direct)
-        );
+        let cells = [total, direct, total.saturating_sub(direct)].map(count);
+        let _ = writeln!(out, "{}", line([service, &cells[0], &cells[1], &cells[2]]));
     }
 }
 

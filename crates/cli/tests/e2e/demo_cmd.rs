@@ -1,5 +1,6 @@
 //! `starling demo`: the one-command quickstart prints the whole summary,
-//! and its services table names payments the slowest.
+//! its services table names payments the slowest, and its FAN-OUT table
+//! shows the load the services put on each other.
 
 use crate::support::{Outcome, starling};
 
@@ -31,5 +32,43 @@ fn the_demo_prints_every_section_and_payments_is_slowest() {
     assert!(
         marked[0].trim_start().starts_with("payments"),
         "payments is the slowest:\n{stdout}"
+    );
+
+    // FAN-OUT: per service, what it counted itself = what starling sent
+    // it + what other services sent it. Every order checks its user and
+    // its item, so users and products receive more than starling sent
+    // them; nobody but starling calls payments.
+    let fan_out = &stdout[stdout.find("FAN-OUT").unwrap_or_default()..];
+    let rows: Vec<(String, [u64; 3])> = fan_out
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split_whitespace().collect();
+            let number = |cell: &str| cell.replace(',', "").parse::<u64>().ok();
+            match cells[..] {
+                [name, total, direct, others] => Some((
+                    name.to_owned(),
+                    [number(total)?, number(direct)?, number(others)?],
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|(service, _)| service == name)
+            .map(|(_, counts)| *counts)
+            .unwrap_or_else(|| panic!("no FAN-OUT row for {name}:\n{stdout}"))
+    };
+    for (service, [total, direct, others]) in &rows {
+        assert_eq!(total, &(direct + others), "{service}:\n{stdout}");
+    }
+    let [_, direct_orders, _] = row("orders");
+    assert!(direct_orders > 0, "orders were placed:\n{stdout}");
+    assert!(row("users")[2] > 0, "orders call users:\n{stdout}");
+    assert!(row("products")[2] > 0, "orders call products:\n{stdout}");
+    assert_eq!(
+        row("payments")[2],
+        0,
+        "only starling calls payments:\n{stdout}"
     );
 }
