@@ -94,11 +94,12 @@ install_peers() {
   if ((INSTALL)); then
     # oha is built against the system's OpenSSL (below), which needs its
     # headers and pkg-config.
-    local packages=(wrk nginx-light curl)
+    local packages=(wrk nginx-light curl) build_oha=0
     if ! has "$OHA" && ((WANT_OHA)); then
+      build_oha=1
       packages+=(libssl-dev pkg-config)
     fi
-    if ! has wrk || ! has nginx || ! has curl || ((${#packages[@]} > 3)); then
+    if ! has wrk || ! has nginx || ! has curl || ((build_oha)); then
       log "apt-get install ${packages[*]}"
       apt-get install -y "${packages[@]}" >"$OUT/apt.log" 2>&1 \
         || { apt-get update >>"$OUT/apt.log" 2>&1 && apt-get install -y "${packages[@]}" >>"$OUT/apt.log" 2>&1; } \
@@ -109,7 +110,7 @@ install_peers() {
       { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q locust; } >"$OUT/pip.log" 2>&1 \
         || log "Locust install failed (see $OUT/pip.log)"
     fi
-    if ! has "$OHA" && ((WANT_OHA)); then
+    if ((build_oha)); then
       # Its default TLS backend builds aws-lc from C (about 8 minutes
       # here); the system's OpenSSL halves that, and every run here is
       # plain HTTP anyway.

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use starling_demo::{Demo, DemoConfig};
 use starling_metrics::Summary;
-use starling_report::count;
+use starling_report::{count, render_table};
 use starling_scenario::BaseUrl;
 
 use crate::Failure;
 use crate::args::{DemoArgs, DemoCommand, EngineArgs, LoadArgs};
-use crate::output::notice;
+use crate::output::{notice, terminal_options};
 use crate::run_cmd::{engine_config, execute, load_override};
 
 /// The scenarios the demo runs, compiled into the binary so `starling demo`
@@ -116,49 +116,35 @@ fn run_demo(args: &DemoArgs) -> Result<(), Failure> {
 
 /// The systemic-load view from the services' side: what each received in
 /// all, against what starling sent it (through the gateway). The
-/// difference is the load other services put on it. Drawn like the
-/// summary's own tables (a rule under the header, counts with separators).
+/// difference is the load other services put on it.
 fn print_fan_out(
     summary: &Summary,
     received: &BTreeMap<String, BTreeMap<String, u64>>,
     out: &mut impl Write,
 ) {
-    // Column widths; each cell is padded by one space on both sides and
-    // cells are joined by one space, as comfy-table draws the others.
-    const WIDTHS: [usize; 4] = [8, 8, 13, 19];
-    let line = |cells: [&str; 4]| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(WIDTHS)
-            .enumerate()
-            .map(|(i, (cell, w))| match i {
-                0 => format!(" {cell:<w$} "),
-                _ => format!(" {cell:>w$} "),
-            })
-            .collect();
-        padded.join(" ").trim_end().to_owned()
-    };
-    let rule: Vec<String> = WIDTHS.iter().map(|&w| "─".repeat(w + 2)).collect();
-    let _ = writeln!(
+    let rows = received
+        .iter()
+        .filter(|(service, _)| *service != "gateway")
+        .map(|(service, routes)| {
+            let total: u64 = routes.values().sum();
+            let direct = summary.services.get(service).map_or(0, |s| s.requests);
+            let mut row = vec![service.clone()];
+            row.extend([total, direct, total.saturating_sub(direct)].map(count));
+            row
+        });
+    let _ = render_table(
         out,
-        "\nFAN-OUT (counted by the demo services themselves)\n{}\n{}",
-        line([
+        &terminal_options(),
+        "FAN-OUT (counted by the demo services themselves)",
+        &[
             "service",
             "received",
             "from starling",
-            "from other services"
-        ]),
-        rule.join(" ")
+            "from other services",
+        ],
+        1,
+        rows,
     );
-    for (service, routes) in received {
-        if service == "gateway" {
-            continue;
-        }
-        let total: u64 = routes.values().sum();
-        let direct = summary.services.get(service).map_or(0, |s| s.requests);
-        let cells = [total, direct, total.saturating_sub(direct)].map(count);
-        let _ = writeln!(out, "{}", line([service, &cells[0], &cells[1], &cells[2]]));
-    }
 }
 
 fn print_urls(demo: &Demo, out: &mut impl Write) {

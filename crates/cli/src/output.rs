@@ -62,15 +62,18 @@ impl ProgressLine {
     }
 }
 
+/// How tables are drawn on stdout: in colour only on a terminal.
+pub(crate) fn terminal_options() -> TerminalOptions {
+    TerminalOptions {
+        color: std::io::stdout().is_terminal(),
+        ..TerminalOptions::default()
+    }
+}
+
 /// Prints the summary to stdout and writes the results file if asked.
 pub(crate) fn report(summary: &Summary, out: Option<&std::path::Path>) -> Result<(), Failure> {
-    let stdout = std::io::stdout();
-    let options = TerminalOptions {
-        color: stdout.is_terminal(),
-        ..TerminalOptions::default()
-    };
-    let mut lock = stdout.lock();
-    starling_report::render_terminal(summary, &mut lock, &options)
+    let mut lock = std::io::stdout().lock();
+    starling_report::render_terminal(summary, &mut lock, &terminal_options())
         .map_err(|e| Failure::Runtime(format!("could not write the summary: {e}")))?;
     if let Some(path) = out {
         let file = std::fs::File::create(path)

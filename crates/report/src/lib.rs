@@ -18,4 +18,4 @@ mod terminal;
 pub use format::{count, duration_us, percent, rate};
 pub use json::write_json;
 pub use progress::render_progress;
-pub use terminal::{TerminalOptions, render_terminal};
+pub use terminal::{TerminalOptions, render_table, render_terminal};

@@ -53,6 +53,26 @@ pub fn render_terminal(
     Ok(())
 }
 
+/// A titled table drawn like the summary's own, for rows a `Summary` does
+/// not hold (the demo's FAN-OUT, counted by the services). Columns from
+/// `right_from` on are numbers and aligned right.
+pub fn render_table(
+    out: &mut impl Write,
+    opts: &TerminalOptions,
+    title: &str,
+    header: &[&str],
+    right_from: usize,
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> io::Result<()> {
+    let style = Style { opts };
+    style.title(out, title)?;
+    let mut table = style.table(header, right_from);
+    for row in rows {
+        table.add_row(row);
+    }
+    style.print(out, &table)
+}
+
 /// The options turned into drawing helpers shared by every table.
 struct Style<'a> {
     opts: &'a TerminalOptions,
