@@ -107,6 +107,7 @@ mod client;
 mod config;
 mod connect;
 mod counted;
+mod deadline;
 mod error;
 mod gunzip;
 mod head;

@@ -16,17 +16,18 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::task::{Poll, ready};
 use std::time::Duration;
 
 use cookie_store::CookieStore;
 use tokio::io::AsyncWriteExt;
-use tokio::time::{Instant, Sleep, sleep_until};
+use tokio::time::Instant;
 use url::Url;
 
 use crate::client::Client;
 use crate::connect::connect;
+use crate::deadline::Deadline;
 use crate::error::{Phase, TransportError};
 use crate::http2::Http2;
 use crate::http2_head;
@@ -51,10 +52,8 @@ pub struct Session {
     kept: Vec<Kept>,
     jar: CookieStore,
     /// The deadline of the request in flight, kept from one request to the
-    /// next and only moved when it fires early or must come sooner: a
-    /// fresh timeout per request would register and cancel a timer entry
-    /// (under the time driver's lock) every time. Made on first use.
-    timer: Option<Pin<Box<Sleep>>>,
+    /// next. Made on first use.
+    timer: Option<Deadline>,
 }
 
 /// An idle keep-alive connection and its origin.
@@ -116,29 +115,17 @@ impl Session {
             let mut work = pin!(self.follow(request, &phase, &mut tally));
             match started.checked_add(request.timeout) {
                 Some(deadline) => {
-                    let timer = timer.get_or_insert_with(|| Box::pin(sleep_until(deadline)));
-                    // A timer still armed for an earlier request's deadline
-                    // (the common case: deadlines only move later) is left
-                    // as it is; should it fire first, it is moved on then.
-                    // So a user's timer is re-armed about once per timeout,
-                    // not once per request.
-                    if timer.is_elapsed() || timer.deadline() > deadline {
-                        timer.as_mut().reset(deadline);
-                    }
+                    let timer = timer.get_or_insert_with(|| Deadline::new(deadline));
+                    timer.arm(deadline);
                     poll_fn(|cx| {
                         if let Poll::Ready(result) = work.as_mut().poll(cx) {
                             return Poll::Ready(result);
                         }
-                        loop {
-                            ready!(timer.as_mut().poll(cx));
-                            if timer.deadline() >= deadline {
-                                return Poll::Ready(Err(TransportError::Timeout {
-                                    phase: phase.get(),
-                                    timings: Timings::default(),
-                                }));
-                            }
-                            timer.as_mut().reset(deadline);
-                        }
+                        ready!(timer.poll_passed(deadline, cx));
+                        Poll::Ready(Err(TransportError::Timeout {
+                            phase: phase.get(),
+                            timings: Timings::default(),
+                        }))
                     })
                     .await
                 }
