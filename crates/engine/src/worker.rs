@@ -420,7 +420,14 @@ async fn open_model(worker: &Rc<Worker>) {
     // Arrival m of the run goes to worker m % workers; its due time is
     // computed from the run's start, so the rate never drifts.
     let mut number = worker.index as u64;
+    let end = schedule.end();
     while let Some(due) = schedule.time_of_area(number as f64) {
+        // Arrivals are due within the run, [0, end): one due at the very
+        // end could only be dropped, and a healthy run would report a
+        // dropped arrival.
+        if end.is_some_and(|end| due >= end) {
+            break;
+        }
         let due = worker.start + due;
         if worker.state.get() != RunState::Running {
             break;
@@ -452,6 +459,12 @@ async fn open_model(worker: &Rc<Worker>) {
             worker.shard().arrival_dropped();
         }
         number += worker.workers as u64;
+    }
+    // Until the run's end, arrivals still waiting may find a free user (the
+    // last one was pushed a moment ago and its user has not run yet).
+    if let Some(end) = end {
+        let end = worker.start + end;
+        while Instant::now() < end && worker.tick_until(end).await {}
     }
     arrivals.close();
     while arrivals.drop_oldest() {
