@@ -195,12 +195,18 @@ pub(crate) fn resolve_env(code: &str) -> Result<Resolved, SyntaxError> {
 /// whose arguments start at `args`; returns the value and the end of the call.
 fn env_call(code: &str, start: usize, args: usize) -> Result<(String, usize), SyntaxError> {
     let bytes = code.as_bytes();
+    // The span ends after the offending character, which may be wider
+    // than the one byte `end` counts.
     let bad = |end: usize| {
+        let mut end = end.min(code.len());
+        while !code.is_char_boundary(end) {
+            end += 1;
+        }
         SyntaxError::new(
             "env() takes the variable's name as a quoted string, and optionally a \
              quoted default: env(\"NAME\") or env(\"NAME\", \"default\")",
             start,
-            end.min(code.len()) - start,
+            end - start,
         )
     };
     let mut i = skip_space(bytes, args);
@@ -373,6 +379,9 @@ mod tests {
         assert_eq!((err.offset, err.len), (4, 33));
         let err = resolve_env("env(name)").unwrap_err();
         assert_eq!(err.offset, 0);
+        // A misuse ending in a wide character spans all of it.
+        let err = resolve_env("env(é").unwrap_err();
+        assert_eq!((err.offset, err.len), (0, "env(é".len()));
         // Not calls of env: a method, an attribute, a longer name, a string.
         for code in ["x.env('A')", "myenv('A')", "'env(A)'", "env"] {
             assert_eq!(resolve_env(code).unwrap().code, code);
