@@ -14,11 +14,27 @@ use crate::steps::{self, Flow};
 use crate::vu::{Iteration, Vu};
 use crate::worker::Worker;
 
-/// Runs one journey that was due at `start.intended`. Returns false when
-/// the user must stop (its `unique` data ran out, or the run was aborted).
-pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> bool {
+/// How a journey iteration left its user.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ended {
+    /// False when the user must stop (its `unique` data ran out, or the
+    /// run was aborted).
+    pub(crate) alive: bool,
+    /// Think time the journey skipped because a failure ended it early.
+    pub(crate) skipped_think: Duration,
+}
+
+impl Ended {
+    const STOP: Ended = Ended {
+        alive: false,
+        skipped_think: Duration::ZERO,
+    };
+}
+
+/// Runs one journey that was due at `start.intended`.
+pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> Ended {
     let Some(id) = worker.pick_journey(vu.user_type, &mut vu.rng) else {
-        return false;
+        return Ended::STOP;
     };
     let plan = &worker.plan;
     let started = start.now;
@@ -34,12 +50,18 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> bool {
         {
             Ok(row) => vu.vars.set(&source.name, row),
             Err(NoRow::Exhausted) if source.on_exhausted == Exhausted::Stop => {
-                return false;
+                return Ended::STOP;
             }
             Err(_) => {
                 let journey = Started::new(worker, id, started, lag);
                 journey.finish(failed_at(0, FailureCategory::Data));
-                return true;
+                return Ended {
+                    alive: true,
+                    skipped_think: crate::steps::think::skipped(
+                        &plan.journeys[id].steps,
+                        &mut vu.rng,
+                    ),
+                };
             }
         }
     }
@@ -63,14 +85,19 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> bool {
                 if outcome == JourneyOutcome::Success {
                     outcome = failed_at(index, category);
                 }
+                let rest = &plan.journeys[id].steps[index + 1..];
+                it.skip_think(rest, &mut vu.rng);
                 break;
             }
             // The run was aborted: `journey` records the cut on drop.
-            Flow::StopUser => return false,
+            Flow::StopUser => return Ended::STOP,
         }
     }
     journey.finish(outcome);
-    true
+    Ended {
+        alive: true,
+        skipped_think: it.skipped_think,
+    }
 }
 
 /// A started journey, which ends in the counts however it ends: finished

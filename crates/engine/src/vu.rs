@@ -46,6 +46,9 @@ pub(crate) struct Iteration {
     /// The latest response, for `if`, `until` and `while` after a request.
     /// Dropped with the iteration, so an idle user keeps no body.
     pub(crate) last: Option<Received>,
+    /// Think time of the steps a failure skipped, which the user still
+    /// waits before its next journey.
+    pub(crate) skipped_think: std::time::Duration,
 }
 
 impl Iteration {
@@ -54,7 +57,17 @@ impl Iteration {
             journey_name: name,
             schedule_lag,
             last: None,
+            skipped_think: std::time::Duration::ZERO,
         }
+    }
+
+    /// Notes the think time of `steps`, which a failure skipped.
+    pub(crate) fn skip_think(
+        &mut self,
+        steps: &[starling_scenario::Step],
+        rng: &mut fastrand::Rng,
+    ) {
+        self.skipped_think += crate::steps::think::skipped(steps, rng);
     }
 
     /// The lag for the next request to report, then zero.
@@ -168,24 +181,44 @@ async fn journeys<R: RunJourney>(
 ) {
     let iterations = worker.plan.load.iterations;
     while let Some(start) = pacer.next_start(worker, vu, handle).await {
-        let alive = runner.run(worker, vu, start).await;
+        let ended = runner.run(worker, vu, start).await;
         vu.iteration += 1;
-        if !alive || iterations.is_some_and(|n| vu.iteration >= n) {
+        if !ended.alive || iterations.is_some_and(|n| vu.iteration >= n) {
             break;
         }
+        // A failure ended the journey before its think steps: the user
+        // still spends them, as it would have against a healthy system,
+        // instead of coming straight back (a failing system would get more
+        // requests than a healthy one).
+        if !ended.skipped_think.is_zero()
+            && !worker
+                .wait_until_running(tokio::time::Instant::now() + ended.skipped_think, handle)
+                .await
+        {
+            break;
+        }
+        // A journey may finish without awaiting anything that is pending
+        // (only `set` steps, a branch not taken, a template error, a
+        // connect refused by the open-files limit). With no wait between
+        // journeys such a user would never give its thread back, and the
+        // worker could not see the clock, a stop or a signal: it spun
+        // forever. Spending one unit of tokio's cooperative budget per
+        // journey makes it yield at least every 128 journeys, and costs a
+        // thread-local decrement when it does not.
+        tokio::task::coop::consume_budget().await;
     }
 }
 
 /// Runs one journey, its state kept where the implementation says.
 trait RunJourney {
-    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> bool;
+    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> journey::Ended;
 }
 
 /// In the caller's own state.
 struct Inline;
 
 impl RunJourney for Inline {
-    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> bool {
+    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> journey::Ended {
         journey::run(worker, vu, start).await
     }
 }
@@ -194,7 +227,7 @@ impl RunJourney for Inline {
 struct BoxedEach;
 
 impl RunJourney for BoxedEach {
-    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> bool {
+    async fn run(&self, worker: &Worker, vu: &mut Vu, start: Start) -> journey::Ended {
         Box::pin(journey::run(worker, vu, start)).await
     }
 }

@@ -13,6 +13,7 @@
 //! - `env_vars`: `STARLING_*` variables against flags.
 //! - `demo_cmd`: `starling demo`.
 //! - `signals`: Ctrl-C (SIGINT) during a run.
+//! - `trust`: runs that must end and keep their results whatever happens.
 
 mod bad_input;
 mod checkout;
@@ -25,4 +26,5 @@ mod polling;
 mod services;
 mod signals;
 mod support;
+mod trust;
 mod validate;

@@ -8,7 +8,7 @@ mod poll;
 mod repeat;
 pub(crate) mod request;
 mod set;
-mod think;
+pub(crate) mod think;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -56,7 +56,7 @@ pub(crate) fn run_list<'a>(
 ) -> Pin<Box<dyn Future<Output = Flow> + 'a>> {
     Box::pin(async move {
         let mut flow = Flow::Passed;
-        for step in steps {
+        for (index, step) in steps.iter().enumerate() {
             match run(worker, vu, it, step).await {
                 Flow::Passed => {}
                 Flow::Failed(category) => {
@@ -64,7 +64,11 @@ pub(crate) fn run_list<'a>(
                         flow = Flow::Failed(category);
                     }
                 }
-                stop @ (Flow::Aborted(_) | Flow::StopUser) => return stop,
+                aborted @ Flow::Aborted(_) => {
+                    it.skip_think(&steps[index + 1..], &mut vu.rng);
+                    return aborted;
+                }
+                Flow::StopUser => return Flow::StopUser,
             }
         }
         flow

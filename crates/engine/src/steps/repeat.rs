@@ -38,5 +38,8 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
             stop => return stop,
         }
         round += 1;
+        // A loop body of `set` steps awaits nothing: yield now and then so
+        // the worker still sees its clock and its stop signal.
+        tokio::task::coop::consume_budget().await;
     }
 }

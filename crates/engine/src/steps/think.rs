@@ -1,6 +1,9 @@
-//! The think step: a pause inside a journey, as a person reads a page.
+//! The think step: a pause inside a journey, as a person reads a page;
+//! and the think time a journey skips when a failure ends it early.
 
-use starling_scenario::Think;
+use std::time::Duration;
+
+use starling_scenario::{RepeatTimes, Step, Think};
 
 use super::Flow;
 use crate::pacer::wait_duration;
@@ -15,5 +18,32 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, think: &Think) -> Flow {
         Flow::Passed
     } else {
         Flow::StopUser
+    }
+}
+
+/// The think time `steps` would have spent had they run: what a user still
+/// waits after a failure skipped them, so a failing system never receives
+/// more load than a healthy one. A lower bound where the steps decide at
+/// run time: the shorter branch of an `if`, no round of a `repeat while`.
+pub(crate) fn skipped(steps: &[Step], rng: &mut fastrand::Rng) -> Duration {
+    steps.iter().map(|step| skipped_in(step, rng)).sum()
+}
+
+fn skipped_in(step: &Step, rng: &mut fastrand::Rng) -> Duration {
+    match step {
+        Step::Think(think) => wait_duration(think.wait, rng, Duration::ZERO),
+        Step::Group(group) => skipped(&group.steps, rng),
+        Step::If(if_) => skipped(&if_.then, rng).min(skipped(&if_.otherwise, rng)),
+        Step::Repeat(repeat) => match repeat.times {
+            RepeatTimes::Count(n) => {
+                // Each round draws its own pause, as running it would; the
+                // count is capped so a huge loop cannot stall the user here.
+                (0..n.min(10_000))
+                    .map(|_| skipped(&repeat.steps, rng))
+                    .sum()
+            }
+            RepeatTimes::While { .. } => Duration::ZERO,
+        },
+        Step::Request(_) | Step::Poll(_) | Step::Set(_) => Duration::ZERO,
     }
 }

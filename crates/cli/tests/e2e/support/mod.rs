@@ -5,4 +5,6 @@ mod demo;
 mod starling;
 
 pub(crate) use demo::Demo;
-pub(crate) use starling::{Outcome, Ran, Run, example, starling, starling_std};
+pub(crate) use starling::{
+    BIN, Outcome, Ran, Run, example, starling, starling_std, workspace_root,
+};
