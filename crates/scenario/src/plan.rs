@@ -365,6 +365,12 @@ pub enum Exhausted {
     Error,
 }
 
+/// The most `defaults.keep_body_bytes` may be: 64 MiB. Every user may hold
+/// this much of a decoded body at once, so an unbounded value lets one user
+/// inflate a gzip bomb into gigabytes; 64 MiB is far above any body a capture
+/// or an expectation needs to see.
+pub const MAX_KEEP_BODY_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Settings that apply to every request unless a step says otherwise.
 #[derive(Debug, Clone)]
 pub struct Defaults {
@@ -373,7 +379,7 @@ pub struct Defaults {
     /// Redirects followed before the response counts as final.
     pub max_redirects: u8,
     /// Bytes of each body kept for captures and expectations; the rest is
-    /// read (and timed) but dropped.
+    /// read (and timed) but dropped. At most [`MAX_KEEP_BODY_BYTES`].
     pub keep_body_bytes: usize,
     /// The HTTP version spoken (`defaults.http`); the CLI's `--http`
     /// overrides it.

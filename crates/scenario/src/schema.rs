@@ -107,7 +107,7 @@ pub fn schema() -> Value {
                     "headers": { "$ref": "#/$defs/textMap" },
                     "timeout": { "$ref": "#/$defs/duration" },
                     "max_redirects": { "type": "integer", "minimum": 0, "maximum": 255 },
-                    "keep_body_bytes": { "type": "integer", "minimum": 0 },
+                    "keep_body_bytes": { "type": "integer", "minimum": 0, "maximum": crate::plan::MAX_KEEP_BODY_BYTES },
                     "http": { "enum": ["auto", "1.1", "2", 1.1, 2],
                         "description": "HTTP version: auto (HTTP/2 on https when the server picks it), 1.1, or 2 (h2c on plain http)" } } },
             "thresholds": { "type": "object", "additionalProperties": { "$ref": "#/$defs/threshold" },

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::Ctx;
 use crate::duration;
-use crate::plan::{Defaults, HttpVersion};
+use crate::plan::{Defaults, HttpVersion, MAX_KEEP_BODY_BYTES};
 use crate::raw::{Kind, Node, Span};
 use crate::suggest;
 
@@ -315,7 +315,18 @@ pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
     if let Some(n) = fields.get("keep_body_bytes")
         && let Some(v) = ctx.u64(n, "`keep_body_bytes`")
     {
-        defaults.keep_body_bytes = usize::try_from(v).unwrap_or(usize::MAX);
+        if v > MAX_KEEP_BODY_BYTES {
+            ctx.sink.error(
+                n.span,
+                format!(
+                    "`keep_body_bytes` must be at most {MAX_KEEP_BODY_BYTES} (64 MiB), found {v}: \
+                     each user may hold this much of a decoded body"
+                ),
+            );
+        } else {
+            // At most 64 MiB, which fits a usize on every supported target.
+            defaults.keep_body_bytes = usize::try_from(v).unwrap_or(usize::MAX);
+        }
     }
     if let Some(n) = fields.get("http") {
         // `http: 2` and `http: 1.1` are YAML numbers; read them as written.
