@@ -15,9 +15,21 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// Shown by `starling run --help`; the table lives in `exit.rs`.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    the run completed and every threshold held
+  1    a runtime error of starling itself (a worker died, a results file could not be written)
+  2    bad input (scenario, flags, output paths), before any load is sent
+  98   a threshold with `abort: true` stopped the run early
+  99   the run completed and a threshold failed
+  130  stopped by SIGINT (Ctrl-C) before its planned end; results still written
+  143  stopped by SIGTERM before its planned end; results still written";
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Run a scenario file against its target.
+    #[command(after_long_help = EXIT_CODES)]
     Run(RunArgs),
     /// Check a scenario file without sending anything.
     Validate {
@@ -45,6 +57,10 @@ pub(crate) struct RunArgs {
     /// Write the full results as JSON to this file.
     #[arg(long, env = "STARLING_OUT")]
     pub(crate) out: Option<PathBuf>,
+    /// Adds a threshold, e.g. 'journey checkout: p95 < 800ms' or
+    /// 'all: errors < 1%, abort' (repeatable; added to the scenario's).
+    #[arg(long = "threshold", value_name = "RULE")]
+    pub(crate) thresholds: Vec<String>,
     /// No progress line; only the summary.
     #[arg(long, short)]
     pub(crate) quiet: bool,

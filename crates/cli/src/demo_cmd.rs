@@ -12,6 +12,7 @@ use starling_scenario::BaseUrl;
 
 use crate::Failure;
 use crate::args::{DemoArgs, DemoCommand, EngineArgs, LoadArgs};
+use crate::exit::Exit;
 use crate::output::{notice, terminal_options};
 use crate::run_cmd::{engine_config, execute, load_override};
 
@@ -26,12 +27,12 @@ const POLLING: (&str, &str) = (
     include_str!("../../../examples/polling.yaml"),
 );
 
-pub(crate) fn demo(args: DemoArgs) -> Result<(), Failure> {
+pub(crate) fn demo(args: DemoArgs) -> Result<Exit, Failure> {
     match args.serve {
         Some(DemoCommand::Serve {
             port,
             async_payments,
-        }) => serve(port, async_payments),
+        }) => serve(port, async_payments).map(|()| Exit::Ok),
         None => run_demo(&args),
     }
 }
@@ -63,7 +64,7 @@ fn serve(port: u16, async_payments: bool) -> Result<(), Failure> {
     })
 }
 
-fn run_demo(args: &DemoArgs) -> Result<(), Failure> {
+fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
     let runtime = runtime()?;
     let mut config = DemoConfig::ephemeral();
     config.async_payments = args.async_payments;
@@ -109,9 +110,9 @@ fn run_demo(args: &DemoArgs) -> Result<(), Failure> {
     let result = execute(plan, config, args.out.as_deref(), args.quiet);
     let received = runtime.block_on(demo.stats());
     runtime.block_on(demo.shutdown());
-    let summary = result?;
+    let (summary, exit) = result?;
     print_fan_out(&summary, &received, &mut std::io::stdout().lock());
-    Ok(())
+    Ok(exit)
 }
 
 /// The systemic-load view from the services' side: what each received in

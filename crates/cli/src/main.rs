@@ -1,15 +1,16 @@
 //! `starling`: the binary. Parses flags, wires the crates together, maps
 //! outcomes to exit codes. Everything it does is done by a library crate.
 //!
-//! Exit codes: 0 the run completed (or was stopped with Ctrl-C and its
-//! results were written); 1 a runtime error (e.g. the results file could not
-//! be written); 2 bad input, reported before any load is sent.
+//! Exit codes: see `exit.rs` (0 ok, 1 runtime error, 2 bad input, 98/99
+//! thresholds, 130/143 signals).
 
 mod args;
 mod demo_cmd;
+mod exit;
 mod load_override;
 mod output;
 mod run_cmd;
+mod safe_write;
 mod signals;
 mod validate_cmd;
 
@@ -18,6 +19,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{Cli, Command};
+use crate::exit::Exit;
 
 /// How a command failed, and so which exit code it gets.
 #[derive(Debug)]
@@ -34,12 +36,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_cmd::run(args),
-        Command::Validate { file } => validate_cmd::validate(&file),
-        Command::Schema => validate_cmd::schema(),
+        Command::Validate { file } => validate_cmd::validate(&file).map(|()| Exit::Ok),
+        Command::Schema => validate_cmd::schema().map(|()| Exit::Ok),
         Command::Demo(args) => demo_cmd::demo(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(exit) => exit.code(),
         Err(Failure::Input(message)) => {
             output::error(&message);
             ExitCode::from(2)

@@ -8,6 +8,7 @@ use starling_metrics::{Progress, Summary};
 use starling_report::TerminalOptions;
 
 use crate::Failure;
+use crate::safe_write::write_atomically;
 
 pub(crate) fn error(message: &str) {
     let _ = writeln!(std::io::stderr(), "error: {message}");
@@ -70,17 +71,33 @@ pub(crate) fn terminal_options() -> TerminalOptions {
     }
 }
 
-/// Prints the summary to stdout and writes the results file if asked.
+/// Writes the results file if asked, then prints the summary to stdout.
+/// The file comes first and neither stops the other: a closed or full
+/// stdout never costs the results, a failed write never hides the summary.
 pub(crate) fn report(summary: &Summary, out: Option<&std::path::Path>) -> Result<(), Failure> {
-    let mut lock = std::io::stdout().lock();
-    starling_report::render_terminal(summary, &mut lock, &terminal_options())
-        .map_err(|e| Failure::Runtime(format!("could not write the summary: {e}")))?;
-    if let Some(path) = out {
-        let file = std::fs::File::create(path)
-            .map_err(|e| Failure::Runtime(format!("could not create {}: {e}", path.display())))?;
-        starling_report::write_json(summary, std::io::BufWriter::new(file))
-            .map_err(|e| Failure::Runtime(format!("could not write {}: {e}", path.display())))?;
-        notice(&format!("results written to {}", path.display()));
+    let written = match out {
+        Some(path) => write_results(summary, path),
+        None => Ok(()),
+    };
+    let printed = {
+        let mut lock = std::io::stdout().lock();
+        starling_report::render_terminal(summary, &mut lock, &terminal_options())
+            .and_then(|()| lock.flush())
+    };
+    written?;
+    match printed {
+        // Whoever read stdout has stopped reading (`| head`): not an error
+        // of the run, whose results are written.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Runtime(format!(
+            "could not write the summary to stdout: {e}"
+        ))),
+        _ => Ok(()),
     }
+}
+
+fn write_results(summary: &Summary, path: &std::path::Path) -> Result<(), Failure> {
+    write_atomically(path, |file| starling_report::write_json(summary, file))
+        .map_err(|e| Failure::Runtime(format!("could not write {}: {e}", path.display())))?;
+    notice(&format!("results written to {}", path.display()));
     Ok(())
 }

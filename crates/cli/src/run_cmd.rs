@@ -11,31 +11,42 @@ use starling_scenario::{BaseUrl, Plan};
 
 use crate::Failure;
 use crate::args::{EngineArgs, LoadArgs, RunArgs};
+use crate::exit::Exit;
 use crate::load_override::LoadOverride;
 use crate::output::{self, ProgressLine};
+use crate::safe_write::check_writable;
 use crate::signals;
 use crate::validate_cmd::load_scenario;
 
-pub(crate) fn run(args: RunArgs) -> Result<(), Failure> {
+pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
     let mut plan = load_scenario(&args.file)?;
+    for rule in &args.thresholds {
+        let added = starling_scenario::threshold_flag(rule, &plan).map_err(Failure::Input)?;
+        plan.thresholds.extend(added);
+    }
     load_override(&args.load)?
         .apply(&mut plan.load)
         .map_err(Failure::Input)?;
     let mut config = engine_config(&args.engine, scenario_name(&args.file))?;
     config.host = args.host.as_deref().map(parse_host).transpose()?;
-    execute(plan, config, args.out.as_deref(), args.quiet).map(drop)
+    let (_, exit) = execute(plan, config, args.out.as_deref(), args.quiet)?;
+    Ok(exit)
 }
 
-/// Runs a compiled plan with Ctrl-C wired in, then prints and writes the
-/// results. Shared by `run` and `demo`.
+/// Runs a compiled plan with Ctrl-C wired in, then writes and prints the
+/// results. Shared by `run` and `demo`. Output paths are checked first:
+/// a path that cannot be written is bad input, found before any load.
 pub(crate) fn execute(
     plan: Plan,
     config: RunConfig,
     out: Option<&Path>,
     quiet: bool,
-) -> Result<Summary, Failure> {
+) -> Result<(Summary, Exit), Failure> {
+    if let Some(path) = out {
+        check_writable("--out", path)?;
+    }
     let control = Control::new();
-    signals::forward_to(control.clone())
+    let signal = signals::forward_to(control.clone())
         .map_err(|e| Failure::Runtime(format!("could not watch for Ctrl-C: {e}")))?;
     let mut progress = ProgressLine::new(quiet);
     let outcome = starling_engine::run(Arc::new(plan), &config, &control, |p| progress.update(p))
@@ -44,11 +55,16 @@ pub(crate) fn execute(
         _ => Failure::Input(e.to_string()),
     })?;
     progress.finish();
-    if outcome.stopped_early {
+    if let Some(label) = &outcome.summary.run.aborted_by {
+        output::notice(&format!(
+            "run stopped by its threshold `{label}`; the summary covers what was measured"
+        ));
+    } else if outcome.stopped_early {
         output::notice("run stopped early; the summary covers what was measured");
     }
     output::report(&outcome.summary, out)?;
-    Ok(outcome.summary)
+    let exit = Exit::of_run(&outcome.summary, signal.get());
+    Ok((outcome.summary, exit))
 }
 
 pub(crate) fn load_override(args: &LoadArgs) -> Result<LoadOverride, Failure> {

@@ -13,6 +13,8 @@
 //! - `steps/` — one file per step kind with its run.
 //! - `target` — base URLs resolved once; `feeder` — data rows.
 //! - `control` — the stop channel (Ctrl-C, tests, later a web UI).
+//! - `thresholds` — the plan's thresholds by name, and the live watch of
+//!   those that abort the run.
 
 mod catalog;
 mod config;
@@ -26,6 +28,7 @@ mod run;
 mod schedule;
 mod steps;
 mod target;
+mod thresholds;
 mod vu;
 mod worker;
 

@@ -17,13 +17,16 @@ use crate::error::EngineError;
 use crate::feeder::Feeders;
 use crate::schedule::Schedule;
 use crate::target::Targets;
+use crate::thresholds::{self, AbortWatch};
 use crate::worker::{self, Report, WorkerInit};
 
 /// What a finished run hands back.
 #[derive(Debug)]
 pub struct RunOutcome {
+    /// The results, thresholds judged and verdict set.
     pub summary: Summary,
-    /// The run was stopped before its load shape ended (Ctrl-C).
+    /// The run was stopped by its control (Ctrl-C, a test, a UI) before
+    /// its load shape ended.
     pub stopped_early: bool,
 }
 
@@ -85,6 +88,21 @@ pub fn run(
     }
     drop(tx);
 
+    let declared = thresholds::declared(&plan);
+    let mut watch = AbortWatch::new(&declared);
+    let meta = |duration: Duration, stopped_early: bool| RunMeta {
+        scenario: config.scenario_name.clone(),
+        started_at_unix_ms,
+        duration,
+        workers: config.workers,
+        model: match plan.load.model {
+            LoadModel::Closed => "closed".to_owned(),
+            LoadModel::Open => "open".to_owned(),
+        },
+        seed: Some(seed),
+        stopped_early,
+    };
+
     let mut aggregate = Aggregate::new((*catalog).clone());
     let mut round = Vec::with_capacity(config.workers);
     let mut finished = 0;
@@ -109,6 +127,14 @@ pub fn run(
                 planned,
                 ..aggregate.progress()
             });
+            // A breached `abort` threshold stops the run as a first Ctrl-C
+            // does: in-flight journeys finish, everything is reported.
+            if watch
+                .check(&aggregate, || meta(start.elapsed(), false))
+                .is_some()
+            {
+                control.stop();
+            }
             deadline = (deadline + config.collect_every).max(Instant::now());
         }
     }
@@ -119,21 +145,12 @@ pub fn run(
         let _ = thread.join();
     }
 
-    let stopped_early = control.state() != RunState::Running;
-    let meta = RunMeta {
-        scenario: config.scenario_name.clone(),
-        started_at_unix_ms,
-        duration: start.elapsed(),
-        workers: config.workers,
-        model: match plan.load.model {
-            LoadModel::Closed => "closed".to_owned(),
-            LoadModel::Open => "open".to_owned(),
-        },
-        seed: Some(seed),
-        stopped_early,
-    };
+    // Stopped by the control, not by a threshold of its own.
+    let stopped_early = control.state() != RunState::Running && watch.tripped().is_none();
+    let mut summary = aggregate.summary(meta(start.elapsed(), stopped_early));
+    summary.judge(&declared, watch.tripped());
     Ok(RunOutcome {
-        summary: aggregate.summary(meta),
+        summary,
         stopped_early,
     })
 }

@@ -134,6 +134,30 @@ impl LazyHist {
     }
 }
 
+impl Latency {
+    /// The value at `percentile` (0 to 100], in µs; `None` when nothing
+    /// was recorded. The four kept percentiles are read as they are; any
+    /// other is taken from the serialised histogram (`None` if a file
+    /// lacks it or it is corrupt).
+    pub fn percentile(&self, percentile: f64) -> Option<u64> {
+        if self.count == 0 {
+            return None;
+        }
+        let kept = [
+            (50.0, self.p50_us),
+            (90.0, self.p90_us),
+            (95.0, self.p95_us),
+            (99.0, self.p99_us),
+            (100.0, self.max_us),
+        ];
+        if let Some((_, value)) = kept.iter().find(|(p, _)| *p == percentile) {
+            return Some(*value);
+        }
+        let histogram = LazyHist::decode(self).ok()?.0?;
+        Some(histogram.value_at_quantile(percentile / 100.0))
+    }
+}
+
 /// V2 + deflate, base64: the HdrHistogram interchange format, so other
 /// HDR tools read it too.
 fn encode(histogram: &Histogram<u64>) -> String {

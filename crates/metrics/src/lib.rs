@@ -24,6 +24,8 @@
 //! - `aggregate.rs`, `progress.rs`: [`Aggregate`] and [`Progress`].
 //! - `summary.rs`: the [`Summary`] data; `summarize.rs` builds it;
 //!   `merge.rs` merges several.
+//! - `verdict/`: thresholds as declared ([`ThresholdSpec`]), judged on a
+//!   `Summary` ([`judge`]), and the run's [`Verdict`].
 //! - `error.rs`: [`DecodeError`].
 
 mod aggregate;
@@ -38,6 +40,7 @@ mod shard;
 mod summarize;
 mod summary;
 mod tally;
+mod verdict;
 
 pub use aggregate::{Aggregate, TIMESERIES_MAX_POINTS};
 pub use catalog::{Catalog, JourneyMeta, RequestMeta, SectionKind, SectionMeta};
@@ -54,4 +57,8 @@ pub use summarize::RunMeta;
 pub use summary::{
     ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, RequestSummary, RunInfo,
     SectionSummary, ServiceSummary, StepFailure, Summary, TimePoint, Totals, VERSION,
+};
+pub use verdict::{
+    ThresholdMetric, ThresholdResult, ThresholdScope, ThresholdSpec, ThresholdStatus, Verdict,
+    judge,
 };

@@ -11,6 +11,7 @@ use crate::histogram::{LatencyPair, LazyHist};
 use crate::summarize::{RunMeta, build};
 use crate::summary::{ExampleSummary, FORMAT, Summary, TimePoint, VERSION};
 use crate::tally::{Examples, JourneyTally, RequestTally, SectionTally, Tallies};
+use crate::verdict::ThresholdSpec;
 use crate::{Catalog, JourneyMeta, RequestMeta, SectionMeta};
 
 impl Summary {
@@ -49,7 +50,19 @@ impl Summary {
             .map(|p| p.active_users)
             .max()
             .unwrap_or_else(|| parts.iter().map(|p| p.run.peak_users).sum());
-        Ok(build(&catalog, &tallies, &meta, peak, timeseries))
+        let mut merged = build(&catalog, &tallies, &meta, peak, timeseries);
+        // The thresholds every part declared (once each, by label), judged
+        // again on the whole: a verdict is the merged run's, not a vote
+        // of the parts' verdicts.
+        let mut declared: Vec<ThresholdSpec> = Vec::new();
+        for threshold in parts.iter().flat_map(Summary::declared_thresholds) {
+            if !declared.iter().any(|d| d.label == threshold.label) {
+                declared.push(threshold);
+            }
+        }
+        let aborted_by = parts.iter().find_map(|p| p.run.aborted_by.as_deref());
+        merged.judge(&declared, aborted_by);
+        Ok(merged)
     }
 }
 

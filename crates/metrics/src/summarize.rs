@@ -12,6 +12,7 @@ use crate::summary::{
     ServiceSummary, StepFailure, Summary, TimePoint, Totals, VERSION, per_second, ratio,
 };
 use crate::tally::{Examples, JourneyTally, RequestTally, SectionTally, Tallies};
+use crate::verdict::Verdict;
 use crate::{Catalog, SectionKind};
 
 /// What the engine knows about the run as a whole.
@@ -99,6 +100,7 @@ pub(crate) fn build(
             seed: meta.seed,
             stopped_early: meta.stopped_early,
             peak_users,
+            aborted_by: None,
         },
         totals,
         services: services(&requests, millis),
@@ -115,6 +117,10 @@ pub(crate) fn build(
             .map(|(name, s)| (name.to_string(), section_summary(s)))
             .collect(),
         timeseries,
+        // Judged by whoever knows the thresholds: the engine at the end of
+        // a run, `merge` on the merged results.
+        thresholds: Vec::new(),
+        verdict: Verdict::Pass,
     }
 }
 

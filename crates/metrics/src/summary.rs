@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::verdict::{ThresholdResult, ThresholdSpec, Verdict, judge};
 use crate::{FailureCategory, FailureExample, SectionKind};
 
 /// The `format` field of a results file.
@@ -33,6 +34,38 @@ pub struct Summary {
     pub sections: IndexMap<String, SectionSummary>,
     /// One point per collection round (about one a second).
     pub timeseries: Vec<TimePoint>,
+    /// Every threshold as declared and judged (absent in files written
+    /// before thresholds were judged; such files have no verdict to keep).
+    #[serde(default)]
+    pub thresholds: Vec<ThresholdResult>,
+    #[serde(default)]
+    pub verdict: Verdict,
+}
+
+impl Summary {
+    /// Judges `thresholds` on these results and sets the verdict.
+    /// `aborted_by` is the label of an `abort` threshold that stopped the
+    /// run, if one did.
+    pub fn judge(&mut self, thresholds: &[ThresholdSpec], aborted_by: Option<&str>) {
+        self.thresholds = thresholds.iter().map(|t| judge(t, self)).collect();
+        self.run.aborted_by = aborted_by.map(str::to_owned);
+        self.verdict = if self.run.aborted_by.is_some() {
+            Verdict::Aborted
+        } else if self.thresholds.iter().all(ThresholdResult::passed) {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+    }
+
+    /// The thresholds as declared, without their last judgement (what a
+    /// merge judges again).
+    pub fn declared_thresholds(&self) -> Vec<ThresholdSpec> {
+        self.thresholds
+            .iter()
+            .map(|t| t.threshold.clone())
+            .collect()
+    }
 }
 
 /// What was run, and how.
@@ -49,6 +82,9 @@ pub struct RunInfo {
     pub stopped_early: bool,
     /// Most active virtual users seen at any collection round.
     pub peak_users: u64,
+    /// The `abort` threshold that stopped the run, as labelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aborted_by: Option<String>,
 }
 
 /// The whole run, over every request and journey.

@@ -60,7 +60,7 @@ mod schema;
 mod suggest;
 mod summary;
 
-pub use compile::{Compiled, compile_str, load};
+pub use compile::{Compiled, compile_str, load, threshold_flag};
 pub use diagnostics::{Diagnostic, Diagnostics, Fancy, Severity};
 pub use duration::{InvalidValue, parse as parse_duration};
 pub use schema::schema;

@@ -180,7 +180,12 @@ pub fn schema() -> Value {
                     "on_exhausted": { "enum": ["stop", "error"] } } },
             "threshold": {
                 "type": "object",
-                "propertyNames": { "pattern": r"^(p[0-9]+(\.[0-9]+)?|mean|max|errors|success)$" },
+                "propertyNames": { "pattern": r"^(p[0-9]+(\.[0-9]+)?|mean|max|errors|success|rps|dropped|abort|delay)$" },
+                "properties": {
+                    "abort": { "type": "boolean", "description": "a breach during the run stops it (exit 98)" },
+                    "delay": { "$ref": "#/$defs/duration", "description": "how long into the run `abort` is first judged" },
+                    "rps": { "type": "number", "exclusiveMinimum": 0, "description": "at least this many requests per second" }
+                },
                 "additionalProperties": { "type": "string" } }
         }
     })

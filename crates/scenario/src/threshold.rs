@@ -1,5 +1,6 @@
-//! Thresholds: pass/fail criteria on the run's metrics, parsed into the
-//! Plan now (so a typo is an error today) and evaluated by a later feature.
+//! Thresholds: pass/fail criteria on the run's metrics, compiled into the
+//! Plan with every name checked; the engine judges them on the results
+//! (and live, at every collection round, for those with `abort`).
 //!
 //! ```yaml
 //! thresholds:
@@ -7,7 +8,7 @@
 //!   service payments: { p99: 1s }
 //!   request POST /payments: { errors: 1% }
 //!   group pay: { max: 2s }
-//!   all: { errors: 1% }
+//!   all: { errors: 1%, abort: true, delay: 30s }
 //! ```
 
 use std::time::Duration;
@@ -19,8 +20,12 @@ use crate::plan::{JourneyId, RequestId, SectionId, ServiceId};
 pub struct Threshold {
     pub scope: ThresholdScope,
     pub condition: Condition,
-    /// As written, e.g. `journey checkout: p95 < 800ms`, for reports.
+    /// As a person reads it, e.g. `journey checkout: p95 < 800ms`.
     pub label: String,
+    /// A breach during the run stops it (k6's `abortOnFail`).
+    pub abort: bool,
+    /// How long into the run an `abort` threshold is first judged.
+    pub delay: Duration,
 }
 
 /// What the metric is taken over.
@@ -53,4 +58,16 @@ pub enum Condition {
     ErrorRate(f64),
     /// The share of successful ones is at least this fraction.
     SuccessRate(f64),
+    /// At least this many requests per second over the run.
+    Rps(f64),
+    /// Open model: at most this share of arrivals dropped.
+    Dropped(f64),
+}
+
+impl Condition {
+    /// Whether the limit is a floor (`success`, `rps`): the value must
+    /// reach it; otherwise it is a ceiling the value must not pass.
+    pub fn is_floor(&self) -> bool {
+        matches!(self, Condition::SuccessRate(_) | Condition::Rps(_))
+    }
 }

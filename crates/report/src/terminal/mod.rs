@@ -6,6 +6,7 @@ mod journeys;
 mod open_model;
 mod requests;
 mod sections;
+mod thresholds;
 
 use std::io::{self, Write};
 
@@ -36,8 +37,8 @@ impl Default for TerminalOptions {
 }
 
 /// Writes the summary: header, JOURNEYS, FUNNEL, REQUESTS, SERVICES,
-/// SECTIONS (if any), FAILURES (if any), and in the open model the
-/// corrected latencies and dropped arrivals.
+/// SECTIONS (if any), FAILURES (if any), in the open model the corrected
+/// latencies and dropped arrivals, and THRESHOLDS with the verdict last.
 pub fn render_terminal(
     summary: &Summary,
     out: &mut impl Write,
@@ -50,6 +51,7 @@ pub fn render_terminal(
     sections::render(summary, out, &style)?;
     failures::render(summary, out, &style)?;
     open_model::render(summary, out, &style)?;
+    thresholds::render(summary, out, &style)?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod names;
 mod read;
 mod steps;
 mod templates;
+mod threshold_flag;
 mod thresholds;
 mod user_type;
 mod vars;
@@ -67,21 +68,27 @@ pub(crate) struct Ctx {
     pub(crate) journey: Option<JourneyId>,
 }
 
+impl Ctx {
+    pub(crate) fn new(path: &Path, source: &str) -> Ctx {
+        Ctx {
+            sink: Sink::new(path, source),
+            dir: path.parent().map(Path::to_owned).unwrap_or_default(),
+            has_target: false,
+            services: Vec::new(),
+            declared: BTreeMap::new(),
+            requests: Vec::new(),
+            sections: Vec::new(),
+            data_names: BTreeMap::new(),
+            failed_data: Default::default(),
+            journey: None,
+        }
+    }
+}
+
 /// Compiles a scenario's text. `path` names the file in messages and its
 /// folder is where data files are looked up.
 pub fn compile_str(source: &str, path: &Path) -> Result<Compiled, Diagnostics> {
-    let mut ctx = Ctx {
-        sink: Sink::new(path, source),
-        dir: path.parent().map(Path::to_owned).unwrap_or_default(),
-        has_target: false,
-        services: Vec::new(),
-        declared: BTreeMap::new(),
-        requests: Vec::new(),
-        sections: Vec::new(),
-        data_names: BTreeMap::new(),
-        failed_data: Default::default(),
-        journey: None,
-    };
+    let mut ctx = Ctx::new(path, source);
     let plan = match raw::parse(source) {
         Ok(root) => compile_root(&mut ctx, &root),
         Err(err) => {
@@ -210,6 +217,8 @@ fn compile_root(ctx: &mut Ctx, root: &Node) -> Option<Plan> {
     }
     Some(plan)
 }
+
+pub use threshold_flag::threshold_flag;
 
 /// The keys each part of the format accepts (shared with the schema's test).
 #[cfg(test)]
