@@ -14,7 +14,8 @@ pub struct ClientConfig {
     /// Accept any server certificate (self-signed test systems).
     /// Handshake signatures are still checked.
     pub accept_invalid_certs: bool,
-    /// Extra PEM root certificates, trusted beside the webpki roots.
+    /// Extra PEM root certificates, trusted beside the webpki roots: a
+    /// regular file of at most [`MAX_CA_FILE_BYTES`](crate::MAX_CA_FILE_BYTES).
     pub ca_file: Option<PathBuf>,
     /// How much of each (decoded) body `Response::body` keeps.
     pub keep_body_bytes: usize,

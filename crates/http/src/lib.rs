@@ -94,7 +94,8 @@
 //! - `redirect`: where a redirect leads and what the next hop sends.
 //! - `connect`: resolve, TCP connect, TLS handshake.
 //! - `stream`: plain or TLS byte stream.
-//! - `tls`: the rustls configuration and the accept-any-certificate verifier.
+//! - `tls`: the rustls configuration, the accept-any-certificate verifier,
+//!   and reading the CA file (a regular file, up to a cap).
 //! - `pool`: per-worker buffers lent per exchange.
 //! - `response`: [`Response`] and [`Timings`].
 //! - `headers`: [`Headers`], a response's header lines kept as one copy and
@@ -133,4 +134,5 @@ pub use headers::Headers;
 pub use request::{Request, Scheme};
 pub use response::{Response, Timings};
 pub use session::Session;
+pub use tls::MAX_CA_FILE_BYTES;
 pub use version::{HttpVersion, Protocol, UnknownHttpVersion};

@@ -3,7 +3,8 @@
 //! certificate when asked to.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Take};
+use std::path::Path;
 use std::sync::Arc;
 
 use rustls::DigitallySignedStruct;
@@ -35,7 +36,7 @@ pub(crate) fn client_config(config: &ClientConfig) -> Result<rustls::ClientConfi
                 path: path.display().to_string(),
                 detail,
             };
-            let file = File::open(path).map_err(|e| ca_error(e.to_string()))?;
+            let file = open_ca_file(path).map_err(ca_error)?;
             let mut added = 0;
             for cert in rustls_pemfile::certs(&mut BufReader::new(file)) {
                 let cert = cert.map_err(|e| ca_error(e.to_string()))?;
@@ -55,6 +56,51 @@ pub(crate) fn client_config(config: &ClientConfig) -> Result<rustls::ClientConfi
         HttpVersion::Http2 => vec![b"h2".to_vec()],
     };
     Ok(tls)
+}
+
+/// The largest CA file read: 16 MiB, a hundred times Mozilla's whole root
+/// bundle.
+pub const MAX_CA_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Opens the CA file if it is a regular file of at most
+/// [`MAX_CA_FILE_BYTES`]. A FIFO would block `open` until a writer came and
+/// a device like `/dev/zero` never ends, so the type is checked before the
+/// file is opened and what is read stops at the cap.
+fn open_ca_file(path: &Path) -> Result<Take<File>, String> {
+    let regular = |meta: &std::fs::Metadata| {
+        if !meta.is_file() {
+            return Err(format!("it is {}, not a regular file", kind(meta)));
+        }
+        if meta.len() > MAX_CA_FILE_BYTES {
+            return Err("it is larger than the 16 MiB limit".to_owned());
+        }
+        Ok(())
+    };
+    // `metadata` does not open the file, so it cannot block on a FIFO.
+    regular(&std::fs::metadata(path).map_err(|e| e.to_string())?)?;
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    // The path may have been replaced between the two looks.
+    regular(&file.metadata().map_err(|e| e.to_string())?)?;
+    Ok(file.take(MAX_CA_FILE_BYTES))
+}
+
+/// What a file that is not a regular file is, in words.
+fn kind(meta: &std::fs::Metadata) -> &'static str {
+    let file_type = meta.file_type();
+    if file_type.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    "a special file"
 }
 
 /// Trusts any certificate chain but still verifies handshake signatures, so

@@ -24,6 +24,8 @@
 //! - `diagnostics`: located errors and warnings ([`Diagnostic`],
 //!   [`Diagnostics`]) shown plainly or through `miette`.
 //! - `duration`, `suggest`: the small parsers and did-you-mean.
+//! - `input_file`: opens the scenario and data files: regular files only,
+//!   read up to a cap.
 //! - `schema`: the JSON Schema of the format; `summary`: the one-line
 //!   summary of `starling validate`.
 //!
@@ -55,6 +57,7 @@ pub use plan::*;
 mod compile;
 mod diagnostics;
 mod duration;
+mod input_file;
 mod raw;
 mod schema;
 mod suggest;
@@ -63,5 +66,6 @@ mod summary;
 pub use compile::{Compiled, compile_str, load, threshold_flag};
 pub use diagnostics::{Diagnostic, Diagnostics, Fancy, Severity};
 pub use duration::{InvalidValue, parse as parse_duration};
+pub use input_file::{MAX_DATA_BYTES, MAX_SCENARIO_BYTES};
 pub use schema::schema;
 pub use summary::summary_line;

@@ -507,7 +507,7 @@ fn unreadable_file() {
     let err = starling_scenario::load(Path::new("/nonexistent/scenario.yaml")).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "/nonexistent/scenario.yaml: error: cannot read the scenario file: No such file or directory (os error 2)"
+        "/nonexistent/scenario.yaml: error: cannot read the scenario file: file not found"
     );
 }
 

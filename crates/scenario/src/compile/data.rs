@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::Ctx;
+use crate::input_file::{self, MAX_DATA_BYTES};
 use crate::plan::{DataOrder, DataSource, Exhausted};
 use crate::raw::Node;
 use crate::value::Value;
@@ -83,11 +84,9 @@ fn one(ctx: &mut Ctx, name: &str, node: &Node) -> Option<DataSource> {
 }
 
 /// Rows of a CSV file with a header line; each row a map column → text.
+/// Only a regular file of at most [`MAX_DATA_BYTES`] is read.
 fn read_csv(path: &std::path::Path) -> Result<Vec<Value>, String> {
-    let file = std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => "file not found".to_owned(),
-        _ => e.to_string(),
-    })?;
+    let file = input_file::open(path, MAX_DATA_BYTES).map_err(|e| e.to_string())?;
     let mut reader = csv::Reader::from_reader(file);
     let headers: Vec<Arc<str>> = reader
         .headers()

@@ -106,9 +106,10 @@ pub fn compile_str(source: &str, path: &Path) -> Result<Compiled, Diagnostics> {
     }
 }
 
-/// Reads and compiles a scenario file.
+/// Reads and compiles a scenario file: a regular file of at most
+/// [`MAX_SCENARIO_BYTES`](crate::MAX_SCENARIO_BYTES).
 pub fn load(path: &Path) -> Result<Compiled, Diagnostics> {
-    match std::fs::read_to_string(path) {
+    match crate::input_file::read_to_string(path, crate::MAX_SCENARIO_BYTES) {
         Ok(source) => compile_str(&source, path),
         Err(err) => {
             let mut sink = Sink::new(path, "");
