@@ -63,7 +63,9 @@
 //!   length. Neither a huge body nor a gzip bomb grows memory.
 //! - **Cookies**: every `Set-Cookie` (redirect hops included) goes into the
 //!   session's jar; matching cookies are sent unless the request sets its
-//!   own `Cookie` header.
+//!   own `Cookie` header. The jar is bounded as a browser's: a cookie over
+//!   [`MAX_COOKIE_BYTES`] is dropped, and past [`MAX_COOKIES_PER_DOMAIN`]
+//!   per domain or [`MAX_COOKIES`] in all the least recently set go.
 //! - **Redirects** (301, 302, 303, 307, 308 with a `Location`) are followed
 //!   up to `max_redirects` (0: not followed); 303, and 301/302 after a POST,
 //!   become a body-less GET. Crossing to another origin drops the request's
@@ -82,6 +84,7 @@
 //! - `version`: [`HttpVersion`] (a setting) and [`Protocol`] (a fact).
 //! - `session`: [`Session`], the request path: connection reuse, the stale
 //!   keep-alive retry, cookies, redirects, the deadline.
+//! - `cookie_jar`: the session's bounded cookie jar.
 //! - `request`: [`Request`], [`Scheme`], and writing the HTTP/1.1 head.
 //! - `http2`: an HTTP/2 connection driven by the session, its exchange and
 //!   its errors.
@@ -107,6 +110,7 @@ mod chunked;
 mod client;
 mod config;
 mod connect;
+mod cookie_jar;
 mod counted;
 mod deadline;
 mod error;
@@ -128,6 +132,7 @@ mod version;
 
 pub use client::Client;
 pub use config::ClientConfig;
+pub use cookie_jar::{MAX_COOKIE_BYTES, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN};
 pub use cookie_store;
 pub use error::{ConfigError, ConnectCause, Phase, TransportError};
 pub use headers::Headers;

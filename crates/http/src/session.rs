@@ -27,6 +27,7 @@ use url::Url;
 
 use crate::client::Client;
 use crate::connect::connect;
+use crate::cookie_jar::CookieJar;
 use crate::deadline::Deadline;
 use crate::error::{Phase, TransportError};
 use crate::http2::Http2;
@@ -50,7 +51,7 @@ const MAX_KEPT: usize = 4;
 pub struct Session {
     client: Client,
     kept: Vec<Kept>,
-    jar: CookieStore,
+    jar: CookieJar,
     /// The deadline of the request in flight, kept from one request to the
     /// next. Made on first use.
     timer: Option<Deadline>,
@@ -90,7 +91,7 @@ impl Session {
         Session {
             client,
             kept: Vec::new(),
-            jar,
+            jar: CookieJar::new(jar),
             timer: None,
         }
     }
@@ -167,11 +168,14 @@ impl Session {
 
     /// The cookie jar, to inspect or seed.
     pub fn cookies(&self) -> &CookieStore {
-        &self.jar
+        self.jar.store()
     }
 
+    /// The cookie jar to seed or edit. What is added here counts against
+    /// the jar's limits (see [`MAX_COOKIES`](crate::MAX_COOKIES)) from the
+    /// next response that sets a cookie, as the oldest cookies.
     pub fn cookies_mut(&mut self) -> &mut CookieStore {
-        &mut self.jar
+        self.jar.store_mut()
     }
 
     /// Idle keep-alive connections held now.
@@ -226,7 +230,7 @@ impl Session {
     ) -> Result<RawResponse, TransportError> {
         let client = self.client.clone();
         let config = client.config();
-        let jar_empty = self.jar.iter_any().next().is_none();
+        let jar_empty = self.jar.is_empty();
         let url = if jar_empty { None } else { hop.url() };
         let cookie = url.as_ref().and_then(|url| self.cookie_header(url));
         let head = Head {
@@ -426,7 +430,7 @@ impl Session {
 
     fn cookie_header(&self, url: &Url) -> Option<String> {
         let mut header = String::new();
-        for (name, value) in self.jar.get_request_values(url) {
+        for (name, value) in self.jar.store().get_request_values(url) {
             if !header.is_empty() {
                 header.push_str("; ");
             }
@@ -452,13 +456,7 @@ impl Session {
                 None => return,
             },
         };
-        for value in raw.headers.get_all("set-cookie") {
-            if let Ok(text) = std::str::from_utf8(value) {
-                // A cookie the jar refuses (bad domain, ...) is dropped, as a
-                // browser would.
-                let _ = self.jar.parse(text, url);
-            }
-        }
+        self.jar.set_all(raw.headers.get_all("set-cookie"), url);
     }
 }
 
