@@ -14,6 +14,7 @@
 //! - `demo_cmd`: `starling demo`.
 //! - `signals`: Ctrl-C (SIGINT) during a run.
 //! - `trust`: runs that must end and keep their results whatever happens.
+//! - `verdicts`: thresholds, exit codes, output paths and safe writes.
 
 mod bad_input;
 mod checkout;
@@ -28,3 +29,4 @@ mod signals;
 mod support;
 mod trust;
 mod validate;
+mod verdicts;

@@ -1,5 +1,6 @@
-//! Ctrl-C during `starling run`: in-flight journeys finish, the summary is
-//! printed and the results file written, and the exit code is still 0.
+//! Ctrl-C or SIGTERM during `starling run`: in-flight journeys finish, the
+//! summary is printed and the results file written, and the exit code says
+//! which signal stopped the run (130, 143), as a shell would.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -54,8 +55,12 @@ impl Background {
 
     /// Sends SIGINT, as Ctrl-C does; false if the process was already gone.
     fn interrupt(&self) -> bool {
+        self.signal("-INT")
+    }
+
+    fn signal(&self, which: &str) -> bool {
         Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([which, &self.child.id().to_string()])
             .status()
             .expect("kill runs")
             .success()
@@ -63,7 +68,7 @@ impl Background {
 
     /// Waits for the exit (a hang past `limit` is a failure), then reads
     /// the output and the results file.
-    fn finish(&mut self, limit: Duration) -> Ran {
+    fn finish(&mut self, limit: Duration, code: i32) -> Ran {
         let deadline = Instant::now() + limit;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
@@ -84,7 +89,7 @@ impl Background {
         let text = std::fs::read_to_string(&self.out).unwrap_or_else(|e| {
             panic!("no results file: {e}\n--- stderr\n{}", outcome.stderr);
         });
-        Ran::parse(&text, outcome.code(0))
+        Ran::parse(&text, outcome.code(code))
     }
 }
 
@@ -110,7 +115,7 @@ fn ctrl_c_stops_gracefully_with_a_full_report() {
     let mut run = Background::start(&demo, &[], |demo| demo.total_received() >= 10);
     assert!(run.interrupt(), "kill -INT failed");
     // The default stop timeout is 10 s; leave room for a slow machine.
-    let ran = run.finish(Duration::from_secs(30));
+    let ran = run.finish(Duration::from_secs(30), 130);
     let stdout = &ran.outcome.stdout;
     assert!(
         stdout.contains("JOURNEYS") && stdout.contains("REQUESTS"),
@@ -165,7 +170,7 @@ fn a_second_ctrl_c_stops_at_once_and_still_writes_results() {
         run.interrupt(),
         "the first Ctrl-C must wait for the payments"
     );
-    let ran = run.finish(Duration::from_secs(30));
+    let ran = run.finish(Duration::from_secs(30), 130);
     assert!(
         ran.outcome.stdout.contains("JOURNEYS"),
         "{}",
@@ -184,4 +189,18 @@ fn a_second_ctrl_c_stops_at_once_and_still_writes_results() {
         ran.count("POST /users"),
         demo.received("users", "POST /users")
     );
+}
+
+/// SIGTERM (what `docker stop`, systemd and Kubernetes send) stops as
+/// gracefully as Ctrl-C, and the exit code is 143.
+#[test]
+fn sigterm_stops_gracefully_and_exits_143() {
+    let demo = Demo::start();
+    let mut run = Background::start(&demo, &[], |demo| demo.total_received() >= 10);
+    assert!(run.signal("-TERM"), "kill -TERM failed");
+    let ran = run.finish(Duration::from_secs(30), 143);
+    assert!(ran.summary.run.stopped_early);
+    assert_eq!(ran.summary.totals.failures, 0);
+    let gateway_total: u64 = demo.stats()["gateway"].values().sum();
+    assert_eq!(ran.summary.totals.requests, gateway_total);
 }

@@ -135,8 +135,14 @@ impl Run {
 
     /// Runs it, asserts exit 0, and reads the results file.
     #[track_caller]
-    pub(crate) fn succeeds(mut self) -> Ran {
-        let outcome = Outcome::of(&mut self.cmd).code(0);
+    pub(crate) fn succeeds(self) -> Ran {
+        self.exits(0)
+    }
+
+    /// Runs it, asserts the exit code, and reads the results file.
+    #[track_caller]
+    pub(crate) fn exits(mut self, code: i32) -> Ran {
+        let outcome = Outcome::of(&mut self.cmd).code(code);
         let text = std::fs::read_to_string(&self.out).unwrap_or_else(|e| {
             panic!(
                 "no results file {}: {e}\n--- stderr\n{}",
