@@ -30,7 +30,7 @@ Exit codes:
 pub(crate) enum Command {
     /// Run a scenario file against its target.
     #[command(after_long_help = EXIT_CODES)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Check a scenario file without sending anything.
     Validate {
         /// The scenario file.

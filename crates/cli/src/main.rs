@@ -35,7 +35,7 @@ pub(crate) enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => run_cmd::run(args),
+        Command::Run(args) => run_cmd::run(*args),
         Command::Validate { file } => validate_cmd::validate(&file).map(|()| Exit::Ok),
         Command::Schema => validate_cmd::schema().map(|()| Exit::Ok),
         Command::Demo(args) => demo_cmd::demo(args),
