@@ -63,6 +63,9 @@ pub(crate) fn execute(
         output::notice("run stopped early; the summary covers what was measured");
     }
     output::report(&outcome.summary, out)?;
+    for error in &outcome.summary.run.errors {
+        output::error(&format!("the run is incomplete: {error}"));
+    }
     let exit = Exit::of_run(&outcome.summary, signal.get());
     Ok((outcome.summary, exit))
 }

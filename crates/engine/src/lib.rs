@@ -12,6 +12,7 @@
 //! - `vu` — a virtual user and its life; `journey` — one iteration.
 //! - `steps/` — one file per step kind with its run.
 //! - `target` — base URLs resolved once; `feeder` — data rows.
+//! - `panics` — panics caught at the task and thread boundaries.
 //! - `control` — the stop channel (Ctrl-C, tests, later a web UI).
 //! - `thresholds` — the plan's thresholds by name, and the live watch of
 //!   those that abort the run.
@@ -23,6 +24,7 @@ mod error;
 mod feeder;
 mod journey;
 mod pacer;
+mod panics;
 mod population;
 mod run;
 mod schedule;

@@ -106,6 +106,8 @@ pub fn run(
     let mut aggregate = Aggregate::new((*catalog).clone());
     let mut round = Vec::with_capacity(config.workers);
     let mut finished = 0;
+    // What broke inside starling: a run with any is incomplete.
+    let mut errors: Vec<String> = Vec::new();
     // Workers report on the same beat; a round closes when each has
     // reported, or half a beat late if one lags, so the time series keeps
     // one point per beat.
@@ -115,6 +117,7 @@ pub fn run(
         match rx.recv_timeout(wait) {
             Ok(report) => {
                 finished += usize::from(report.last);
+                errors.extend(report.panics);
                 round.push(report.snapshot);
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {}
@@ -141,14 +144,13 @@ pub fn run(
     if !round.is_empty() {
         aggregate.absorb(start.elapsed(), 0, round);
     }
-    for thread in threads {
-        let _ = thread.join();
-    }
+    errors.extend(crate::panics::join_all(threads));
 
     // Stopped by the control, not by a threshold of its own.
     let stopped_early = control.state() != RunState::Running && watch.tripped().is_none();
     let mut summary = aggregate.summary(meta(start.elapsed(), stopped_early));
     summary.judge(&declared, watch.tripped());
+    summary.run.errors = errors;
     Ok(RunOutcome {
         summary,
         stopped_early,

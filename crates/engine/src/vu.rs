@@ -143,7 +143,7 @@ pub(crate) struct VuHandle {
 /// The user's whole life: `on_start`, journeys as the pacer allows, then
 /// `on_stop` unless the run is aborted.
 pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handle: Rc<VuHandle>) {
-    worker.users_started();
+    let _alive = Alive::new(&worker, &handle);
     let user_type = &worker.plan.user_types[vu.user_type];
     if run_hook(&worker, &mut vu, &user_type.on_start, "on_start").await {
         // Where a journey's (large, ~2 KiB) state lives. A user that waits
@@ -165,8 +165,28 @@ pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handl
         run_hook(&worker, &mut vu, &user_type.on_stop, "on_stop").await;
     }
     vu.session.close();
-    handle.done.set(true);
-    worker.users_stopped();
+}
+
+/// A user counted live from its start until its task ends, however it
+/// ends: normally, cut off at the end of the run, or by a panic (which
+/// must not leave the worker waiting for a user that is gone).
+struct Alive<'a> {
+    worker: &'a Worker,
+    handle: &'a VuHandle,
+}
+
+impl<'a> Alive<'a> {
+    fn new(worker: &'a Worker, handle: &'a VuHandle) -> Self {
+        worker.users_started();
+        Alive { worker, handle }
+    }
+}
+
+impl Drop for Alive<'_> {
+    fn drop(&mut self) {
+        self.handle.done.set(true);
+        self.worker.users_stopped();
+    }
 }
 
 /// Journeys one after another, as the pacer allows, until the user must

@@ -42,6 +42,8 @@ pub(crate) struct Report {
     pub(crate) snapshot: Snapshot,
     /// The worker has finished; this is its last snapshot.
     pub(crate) last: bool,
+    /// In the last report: what each user task that panicked said.
+    pub(crate) panics: Vec<String>,
 }
 
 /// Everything a worker thread is started with.
@@ -138,6 +140,7 @@ async fn main(init: WorkerInit) {
                     .send(Report {
                         snapshot,
                         last: false,
+                        panics: Vec::new(),
                     })
                     .is_err()
                 {
@@ -157,7 +160,7 @@ async fn main(init: WorkerInit) {
     // happen before the last snapshot is taken.
     let mut users = worker.users.take();
     users.abort_all();
-    while users.join_next().await.is_some() {}
+    let panics = crate::panics::reap(&mut users, "a virtual user").await;
 
     reporter.abort();
     forward.abort();
@@ -165,6 +168,7 @@ async fn main(init: WorkerInit) {
     let _ = reports.send(Report {
         snapshot,
         last: true,
+        panics,
     });
 }
 

@@ -101,6 +101,7 @@ pub(crate) fn build(
             stopped_early: meta.stopped_early,
             peak_users,
             aborted_by: None,
+            errors: Vec::new(),
         },
         totals,
         services: services(&requests, millis),

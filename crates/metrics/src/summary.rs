@@ -85,6 +85,10 @@ pub struct RunInfo {
     /// The `abort` threshold that stopped the run, as labelled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aborted_by: Option<String>,
+    /// What broke inside starling (a worker or user task that panicked):
+    /// the run is incomplete, its figures miss what that part measured.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
 }
 
 /// The whole run, over every request and journey.
