@@ -95,9 +95,11 @@ fn a_data_column_the_file_lacks_ends_on_time() {
     std::fs::create_dir_all(&dir).unwrap();
     let csv: PathBuf = dir.join("d.csv");
     std::fs::write(&csv, "name\nada\nbob\n").unwrap();
+    // The column is chosen at run time: a literal `d.nope` is found by
+    // `validate` now, and this test is about a run that meets the fault.
     let server = Wire::respond(|_| Reply::text(200, "ok"));
     let yaml = format!(
-        "target: \"{}\"\ndata:\n  d: {{ csv: \"{}\" }}\n{LOAD}\nusers:\n  - name: u\n    journeys:\n      - name: j\n        steps:\n          - get: /x/{{{{ d.nope }}}}\n",
+        "target: \"{}\"\ndata:\n  d: {{ csv: \"{}\" }}\n{LOAD}\nusers:\n  - name: u\n    journeys:\n      - name: j\n        steps:\n          - set: {{ col: \"'nope'\" }}\n          - get: /x/{{{{ d[col] }}}}\n",
         server.url,
         csv.display()
     );

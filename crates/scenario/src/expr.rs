@@ -46,6 +46,11 @@ impl Expr {
         self.0.code.variables().map(str::to_owned).collect()
     }
 
+    /// The compiled code, for the compile-time checks.
+    pub(crate) fn code(&self) -> &Code {
+        &self.0.code
+    }
+
     /// The expression's value. Undefined is an error, never a value.
     pub fn eval(&self, scope: &Scope<'_>) -> Result<Value, EvalError> {
         self.0.code.eval(scope, None)

@@ -184,6 +184,9 @@ pub(crate) fn parse(source: &str) -> Result<Node, serde_saphyr::Error> {
     budget.max_documents = 1;
     options.budget = Some(budget);
     options.strict_booleans = true;
+    // A tag like `!foo` means nothing in a scenario; ignored, it would hide
+    // a value that is not what the author meant.
+    options.reject_unsupported_tags = true;
     serde_saphyr::from_str_with_options(source, options)
 }
 

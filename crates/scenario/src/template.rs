@@ -124,6 +124,36 @@ impl Template {
         }
     }
 
+    /// Each `{{ }}` with its code's offset and length in `source()`, for
+    /// the compile-time checks that report at the code's place.
+    pub(crate) fn located_codes(&self) -> Vec<(usize, usize, &Code)> {
+        // The source split again gives the offsets, in the same order as
+        // the pieces (it compiled, so it splits).
+        let parts = split_template(&self.0.source).unwrap_or_default();
+        let offsets = parts.iter().filter_map(|part| match part {
+            Part::Code { code, offset } => Some((*offset, code.len())),
+            Part::Text(_) => None,
+        });
+        offsets
+            .zip(self.codes())
+            .map(|((offset, len), code)| (offset, len, code))
+            .collect()
+    }
+
+    /// The literal text it sends around its `{{ }}`.
+    pub(crate) fn literal_parts(&self) -> Vec<&str> {
+        match &self.0.body {
+            Body::Static(text) => vec![text],
+            Body::Pieces(pieces) => pieces
+                .iter()
+                .filter_map(|piece| match piece {
+                    Piece::Text(text) => Some(&**text),
+                    Piece::Code(_) => None,
+                })
+                .collect(),
+        }
+    }
+
     fn codes(&self) -> impl Iterator<Item = &Code> {
         let pieces: &[Piece] = match &self.0.body {
             Body::Pieces(pieces) => pieces,

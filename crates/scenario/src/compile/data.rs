@@ -58,8 +58,8 @@ fn one(ctx: &mut Ctx, name: &str, node: &Node) -> Option<DataSource> {
     };
     let file = ctx.string(file_node, "`csv`")?;
     let path = ctx.dir.join(file);
-    let rows = match read_csv(&path) {
-        Ok(rows) => rows,
+    let (columns, rows) = match read_csv(&path) {
+        Ok(read) => read,
         Err(message) => {
             ctx.sink.error(
                 file_node.span,
@@ -75,6 +75,7 @@ fn one(ctx: &mut Ctx, name: &str, node: &Node) -> Option<DataSource> {
         );
         return None;
     }
+    ctx.data_columns.insert(name.to_owned(), columns);
     Some(DataSource {
         name: name.to_owned(),
         rows: rows.into(),
@@ -83,9 +84,9 @@ fn one(ctx: &mut Ctx, name: &str, node: &Node) -> Option<DataSource> {
     })
 }
 
-/// Rows of a CSV file with a header line; each row a map column → text.
-/// Only a regular file of at most [`MAX_DATA_BYTES`] is read.
-fn read_csv(path: &std::path::Path) -> Result<Vec<Value>, String> {
+/// The columns (header line) and rows of a CSV file; each row a map
+/// column → text. Only a regular file of at most [`MAX_DATA_BYTES`] is read.
+fn read_csv(path: &std::path::Path) -> Result<(Vec<String>, Vec<Value>), String> {
     let file = input_file::open(path, MAX_DATA_BYTES).map_err(|e| e.to_string())?;
     let mut reader = csv::Reader::from_reader(file);
     let headers: Vec<Arc<str>> = reader
@@ -104,5 +105,5 @@ fn read_csv(path: &std::path::Path) -> Result<Vec<Value>, String> {
             .collect();
         rows.push(crate::value::from_json(&serde_json::Value::Object(row)));
     }
-    Ok(rows)
+    Ok((headers.iter().map(|h| h.to_string()).collect(), rows))
 }

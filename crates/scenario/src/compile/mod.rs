@@ -6,7 +6,9 @@
 //! expression compilation with positions), `vars` (which variables are set
 //! where), and one file per step kind under `steps/`.
 
+mod always_fails;
 mod data;
+mod headers;
 mod load;
 mod names;
 mod read;
@@ -62,6 +64,9 @@ pub(crate) struct Ctx {
     pub(crate) sections: Vec<SectionInfo>,
     /// Data sources by the variable name they bind.
     pub(crate) data_names: BTreeMap<String, DataId>,
+    /// The columns of each data source's file (its header row), so that a
+    /// template reading a column the file lacks is found before the run.
+    pub(crate) data_columns: BTreeMap<String, Vec<String>>,
     /// Data sources that failed to load: reading them is not reported again.
     pub(crate) failed_data: std::collections::BTreeSet<String>,
     /// The journey being compiled, if any (on_start/on_stop have none).
@@ -79,6 +84,7 @@ impl Ctx {
             requests: Vec::new(),
             sections: Vec::new(),
             data_names: BTreeMap::new(),
+            data_columns: BTreeMap::new(),
             failed_data: Default::default(),
             journey: None,
         }
@@ -142,14 +148,36 @@ fn yaml_error(ctx: &mut Ctx, err: &serde_saphyr::Error) {
         }
         _ => Span::default(),
     };
+    // The parser points after a tag, at its value; the tag is the fault.
+    let span = match first.strip_prefix("unsupported tag ") {
+        Some(tag) => tag_span(ctx, span, tag.trim_matches('`')),
+        None => span,
+    };
     let message = if first.contains("Documents {") {
         "a scenario is one YAML document: remove the second `---`".to_owned()
+    } else if let Some(tag) = first.strip_prefix("unsupported tag ") {
+        format!(
+            "unknown YAML tag {tag}: a scenario uses no tags (quote the value if the `!` is part of it)"
+        )
     } else if let Some(rest) = first.strip_prefix("budget breached: ") {
         format!("invalid YAML: the file exceeds the input limits ({rest})")
     } else {
         format!("invalid YAML: {first}")
     };
     ctx.sink.error(span, message);
+}
+
+/// Where `tag` is written on the line of `at`, before it; else `at`.
+fn tag_span(ctx: &Ctx, at: Span, tag: &str) -> Span {
+    let text = ctx.sink.text();
+    let Some(before) = text.get(..at.offset) else {
+        return at;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    match before[line_start..].rfind(tag) {
+        Some(i) if !tag.is_empty() => ctx.sink.span_at(line_start + i, tag.len()),
+        _ => at,
+    }
 }
 
 fn compile_root(ctx: &mut Ctx, root: &Node) -> Option<Plan> {

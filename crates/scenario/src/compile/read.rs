@@ -294,8 +294,7 @@ pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
     let fields = ctx.map(node, "`defaults`", KEYS)?;
     let mut defaults = Defaults::default();
     if let Some(n) = fields.get("headers") {
-        defaults.headers =
-            super::templates::string_map(ctx, n, "`headers`", &mut super::vars::Vars::open());
+        defaults.headers = super::headers::header_map(ctx, n, &mut super::vars::Vars::open());
     }
     if let Some(n) = fields.get("timeout")
         && let Some(d) = ctx.positive_duration(n, "`timeout`")

@@ -8,6 +8,7 @@ use crate::runtime::SyntaxError;
 use crate::template::{JsonTemplate, Template};
 
 use super::Ctx;
+use super::always_fails;
 use super::vars::Vars;
 
 /// Maps a byte offset inside a scalar's value to a span in the file.
@@ -87,6 +88,7 @@ pub(crate) fn template(
     match Template::compile(&value) {
         Ok(t) => {
             vars.check(ctx, &t.variables(), node);
+            always_fails::template(ctx, node, &value, &t, what);
             Some(t)
         }
         Err(err) => {
@@ -111,6 +113,7 @@ pub(crate) fn expr(ctx: &mut Ctx, node: &Node, what: &str, vars: &mut Vars) -> O
     match Expr::compile(&value) {
         Ok(e) => {
             vars.check(ctx, &e.variables(), node);
+            always_fails::expr(ctx, node, &value, &e, what);
             Some(e)
         }
         Err(err) => {
@@ -191,7 +194,7 @@ pub(crate) fn json(
 ) -> Option<JsonTemplate> {
     match JsonTemplate::compile(&to_json(node)) {
         Ok(t) => {
-            check_strings(ctx, node, vars);
+            check_strings(ctx, node, what, vars);
             Some(t)
         }
         Err(err) => {
@@ -207,19 +210,21 @@ pub(crate) fn json(
     }
 }
 
-/// Checks the variables of each string in a JSON value at its own place.
-fn check_strings(ctx: &mut Ctx, node: &Node, vars: &mut Vars) {
+/// Checks the variables of each string in a JSON value, and that it does
+/// not fail on every run, at its own place.
+fn check_strings(ctx: &mut Ctx, node: &Node, what: &str, vars: &mut Vars) {
     match &node.kind {
         Kind::Str(s) if s.contains("{{") || s.contains("{%") => {
             if let Ok(t) = Template::compile(s) {
                 vars.check(ctx, &t.variables(), node);
+                always_fails::template(ctx, node, s, &t, what);
             }
         }
-        Kind::Seq(items) => items.iter().for_each(|n| check_strings(ctx, n, vars)),
+        Kind::Seq(items) => items.iter().for_each(|n| check_strings(ctx, n, what, vars)),
         Kind::Map(pairs) => {
             for (k, v) in pairs {
-                check_strings(ctx, k, vars);
-                check_strings(ctx, v, vars);
+                check_strings(ctx, k, what, vars);
+                check_strings(ctx, v, what, vars);
             }
         }
         _ => {}

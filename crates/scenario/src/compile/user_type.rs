@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use super::Ctx;
+use super::headers;
 use super::steps;
-use super::templates;
 use super::vars::Vars;
 use crate::duration;
 use crate::plan::{Journey, UserType, Wait};
@@ -145,7 +145,7 @@ fn one(
     };
     let headers = f
         .get("headers")
-        .map(|n| templates::string_map(ctx, n, "`headers`", &mut Vars::open()))
+        .map(|n| headers::header_map(ctx, n, &mut Vars::open()))
         .unwrap_or_default();
 
     ctx.journey = None;

@@ -53,6 +53,27 @@ impl Code {
         self.roots.vars.iter().map(|(name, _)| &**name)
     }
 
+    /// For code that reads nothing that changes (no variable, `vu`,
+    /// `journey` or `response`), the error it gives when evaluated: it gives
+    /// the same one on every run (`random_int(5, 1)`), so compile time can
+    /// report it. Such code only calls functions on literals, so evaluating
+    /// it once here is cheap and bounded (minijinja caps repetition).
+    pub(crate) fn constant_error(&self) -> Option<EvalError> {
+        let roots = &self.roots;
+        if !roots.vars.is_empty() || roots.vu || roots.journey || roots.response.is_some() {
+            return None;
+        }
+        let vars = crate::scope::Vars::new();
+        let scope = Scope::new(&vars, crate::scope::VuInfo::default(), "");
+        self.eval(&scope, None).err()
+    }
+
+    /// The dotted paths it reads from outside (`d.nope` for
+    /// `{{ d.nope | upper }}`), for checking data columns.
+    pub(crate) fn paths(&self) -> Vec<String> {
+        self.expr.undeclared_variables(true).into_iter().collect()
+    }
+
     /// Evaluates against `scope`, with `extra` bound as one more variable.
     /// An undefined result is an error: strictness means an unset variable
     /// never silently becomes an empty value.

@@ -4,6 +4,7 @@
 
 use super::Ctx;
 use super::expect;
+use crate::compile::headers;
 use crate::compile::names;
 use crate::compile::templates;
 use crate::compile::vars::Vars;
@@ -97,7 +98,7 @@ pub(crate) fn compile(
     };
     let headers = f
         .get("headers")
-        .map(|n| templates::string_map(ctx, n, "`headers`", vars))
+        .map(|n| headers::header_map(ctx, n, vars))
         .unwrap_or_default();
     let query = f
         .get("query")
