@@ -19,8 +19,9 @@
 //!   (target, services, routing), `load` (every load shape → one stage
 //!   list), `user_type` (user types, journeys, weights, names), `data`
 //!   (CSV feeders), `thresholds`, `templates` (templates and expressions
-//!   located in the file), `vars` (which variables are set where), and
-//!   `steps/` with one file per step kind.
+//!   located in the file), `always_fails` (code sure to fail at run time,
+//!   data columns the file lacks), `headers`, `vars` (which variables are
+//!   set where), and `steps/` with one file per step kind.
 //! - `diagnostics`: located errors and warnings ([`Diagnostic`],
 //!   [`Diagnostics`]) shown plainly or through `miette`.
 //! - `duration`, `suggest`: the small parsers and did-you-mean.

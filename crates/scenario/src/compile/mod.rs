@@ -3,8 +3,10 @@
 //!
 //! Each part of the format has its own file: `load`, `user_type`, `data`,
 //! `names` (target and services), `thresholds`, `templates` (template and
-//! expression compilation with positions), `vars` (which variables are set
-//! where), and one file per step kind under `steps/`.
+//! expression compilation with positions), `always_fails` (code that would
+//! fail on every run, and data columns the file lacks), `headers` (header
+//! maps, with no CR, LF or NUL), `vars` (which variables are set where), and
+//! one file per step kind under `steps/`.
 
 mod always_fails;
 mod data;
