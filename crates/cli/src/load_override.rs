@@ -35,6 +35,12 @@ impl LoadOverride {
         if self.duration.is_some_and(|d| d.is_zero()) {
             return Err("--duration must be above 0".into());
         }
+        if self.users == Some(0) {
+            return Err("--users must be at least 1".into());
+        }
+        if is_profile(load) {
+            return self.scale_profile(load);
+        }
         let duration = self.duration.or_else(|| load.duration());
         if let Some(rate) = self.arrival_rate {
             if !(rate > 0.0 && rate.is_finite()) {
@@ -77,6 +83,61 @@ impl LoadOverride {
     }
 }
 
+impl LoadOverride {
+    /// A load profile (`stages:` whose targets change, e.g. up, hold, down
+    /// to zero) keeps its shape: `--users` or `--arrival-rate` scales every
+    /// target so the peak is the one given, `--duration` scales every stage
+    /// so they last that long in all. Flattening it into a constant load
+    /// once turned a ramp-down-to-zero profile into a 0-user run.
+    fn scale_profile(&self, load: &mut Load) -> Result<(), String> {
+        let (peak_flag, model_word) = match load.model {
+            LoadModel::Closed => (self.users.map(f64::from), "--users"),
+            LoadModel::Open => (self.arrival_rate, "--arrival-rate"),
+        };
+        if self.spawn_rate.is_some() {
+            return Err("--spawn-rate cannot apply to a scenario with `stages:` (its stages set the ramp); give --users and --duration, which scale the stages".into());
+        }
+        let wrong = match load.model {
+            LoadModel::Closed => self.arrival_rate.map(|_| "--arrival-rate"),
+            LoadModel::Open => self.users.map(|_| "--users"),
+        };
+        if let Some(flag) = wrong {
+            return Err(format!(
+                "{flag} does not fit this scenario's stages ({} model); use {model_word}",
+                match load.model {
+                    LoadModel::Closed => "closed",
+                    LoadModel::Open => "open",
+                }
+            ));
+        }
+        if let Some(peak) = peak_flag {
+            if !(peak > 0.0 && peak.is_finite()) {
+                return Err(format!("{model_word} must be above 0, got {peak}"));
+            }
+            let old_peak = load.stages.iter().map(|s| s.target).fold(0.0, f64::max);
+            for stage in &mut load.stages {
+                stage.target *= peak / old_peak;
+            }
+        }
+        if let Some(duration) = self.duration {
+            let Some(total) = load.duration().filter(|t| !t.is_zero()) else {
+                return Err("--duration cannot scale stages that run by iterations".into());
+            };
+            let factor = duration.as_secs_f64() / total.as_secs_f64();
+            for stage in &mut load.stages {
+                stage.duration = stage.duration.map(|d| d.mul_f64(factor));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether the stages change their target (a profile), rather than ramp
+/// once to a level and hold it.
+fn is_profile(load: &Load) -> bool {
+    load.stages.windows(2).any(|w| w[0].target != w[1].target)
+}
+
 /// The file's spawn rate: its first stage's slope, if it ramps from zero.
 fn spawn_rate_of(load: &Load) -> Option<f64> {
     let first = load.stages.first()?;
@@ -92,6 +153,56 @@ mod tests {
     fn closed(users: u32, ramp: u64, hold: u64) -> Load {
         let total = Duration::from_secs(ramp + hold);
         Load::closed(users, Duration::from_secs(ramp), Some(total), None)
+    }
+
+    /// Up to 40 over 10 s, hold 20 s, down to zero over 10 s.
+    fn profile() -> Load {
+        let stage = |secs, target| Stage {
+            duration: Some(Duration::from_secs(secs)),
+            target,
+        };
+        Load {
+            model: LoadModel::Closed,
+            stages: vec![stage(10, 40.0), stage(20, 40.0), stage(10, 0.0)],
+            iterations: None,
+            max_users: None,
+        }
+    }
+
+    #[test]
+    fn a_profile_keeps_its_shape_under_users_and_duration() {
+        let mut load = profile();
+        LoadOverride {
+            users: Some(10),
+            duration: Some(Duration::from_secs(20)),
+            ..Default::default()
+        }
+        .apply(&mut load)
+        .unwrap();
+        let shape: Vec<(u64, f64)> = load
+            .stages
+            .iter()
+            .map(|s| (s.duration.unwrap().as_millis() as u64, s.target))
+            .collect();
+        assert_eq!(shape, vec![(5_000, 10.0), (10_000, 10.0), (5_000, 0.0)]);
+    }
+
+    #[test]
+    fn a_profile_refuses_a_spawn_rate_and_zero_users_are_refused() {
+        let spawn = LoadOverride {
+            spawn_rate: Some(5.0),
+            ..Default::default()
+        }
+        .apply(&mut profile())
+        .unwrap_err();
+        assert!(spawn.contains("--spawn-rate cannot apply"), "{spawn}");
+        let zero = LoadOverride {
+            users: Some(0),
+            ..Default::default()
+        }
+        .apply(&mut closed(10, 1, 1))
+        .unwrap_err();
+        assert_eq!(zero, "--users must be at least 1");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use starling_metrics::{FailureCategory, JourneyOutcome};
+use starling_metrics::{FailureCategory, FailureExample, JourneyOutcome};
 use starling_scenario::{Exhausted, JourneyId};
 
 use crate::feeder::NoRow;
@@ -52,8 +52,20 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> Ended {
             Err(NoRow::Exhausted) if source.on_exhausted == Exhausted::Stop => {
                 return Ended::STOP;
             }
-            Err(_) => {
+            Err(problem) => {
                 let journey = Started::new(worker, id, started, lag);
+                worker.journey_example(Some(id), FailureCategory::Data, || FailureExample {
+                    url: String::new(),
+                    status: None,
+                    body: String::new(),
+                    error: match problem {
+                        NoRow::Empty => format!("data source `{}` has no rows", source.name),
+                        NoRow::Exhausted => format!(
+                            "data source `{}` ran out of unique rows (on_exhausted: error)",
+                            source.name
+                        ),
+                    },
+                });
                 journey.finish(failed_at(0, FailureCategory::Data));
                 return Ended {
                     alive: true,
@@ -67,7 +79,7 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> Ended {
     }
 
     let mut journey = Started::new(worker, id, started, lag);
-    let mut it = Iteration::new(worker.journey_name(id), lag);
+    let mut it = Iteration::new(Some(id), worker.journey_name(id), lag);
     let mut outcome = JourneyOutcome::Success;
     for (index, step) in plan.journeys[id].steps.iter().enumerate() {
         journey.step = index;
@@ -134,10 +146,22 @@ impl<'w> Started<'w> {
 
 impl Drop for Started<'_> {
     fn drop(&mut self) {
-        let outcome = self
-            .outcome
-            .take()
-            .unwrap_or_else(|| failed_at(self.step, FailureCategory::Interrupted));
+        let outcome = self.outcome.take().unwrap_or_else(|| {
+            let step = self.step;
+            self.worker
+                .journey_example(Some(self.id), FailureCategory::Interrupted, || {
+                    FailureExample {
+                        url: String::new(),
+                        status: None,
+                        body: String::new(),
+                        error: format!(
+                            "cut off at step {} by the end of the run (the stop timeout passed, or a second Ctrl-C)",
+                            step + 1
+                        ),
+                    }
+                });
+            failed_at(step, FailureCategory::Interrupted)
+        });
         self.worker
             .shard()
             .journey_finished(self.id, outcome, self.started.elapsed(), self.lag);

@@ -38,6 +38,8 @@ pub(crate) struct Vu {
 /// What one journey iteration carries from step to step.
 #[derive(Debug)]
 pub(crate) struct Iteration {
+    /// `None` in `on_start` and `on_stop`, which are not journeys.
+    pub(crate) journey: Option<starling_scenario::JourneyId>,
     pub(crate) journey_name: Rc<str>,
     /// How late this iteration started against its intended start (open
     /// model). Charged to the first request only: later ones were not
@@ -52,8 +54,13 @@ pub(crate) struct Iteration {
 }
 
 impl Iteration {
-    pub(crate) fn new(name: Rc<str>, schedule_lag: std::time::Duration) -> Self {
+    pub(crate) fn new(
+        journey: Option<starling_scenario::JourneyId>,
+        name: Rc<str>,
+        schedule_lag: std::time::Duration,
+    ) -> Self {
         Iteration {
+            journey,
             journey_name: name,
             schedule_lag,
             last: None,
@@ -263,7 +270,7 @@ async fn run_hook(
     if steps_.is_empty() {
         return true;
     }
-    let mut it = Iteration::new(Rc::from(name), std::time::Duration::ZERO);
+    let mut it = Iteration::new(None, Rc::from(name), std::time::Duration::ZERO);
     !matches!(
         steps::run_list(worker, vu, &mut it, steps_).await,
         Flow::StopUser

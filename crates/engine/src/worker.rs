@@ -240,6 +240,23 @@ impl Worker {
         }
     }
 
+    /// Keeps an example of a journey failure that no request records (a
+    /// template or expression error, a data source, a poll that never
+    /// settled, a cut-off): without it the journey fails with nothing in
+    /// FAILURES to say why. `on_start`/`on_stop` (no journey) keep none.
+    pub(crate) fn journey_example(
+        &self,
+        journey: Option<JourneyId>,
+        category: FailureCategory,
+        build: impl FnOnce() -> FailureExample,
+    ) {
+        let Some(journey) = journey else { return };
+        let mut shard = self.shard.borrow_mut();
+        if shard.wants_journey_example(journey, category) {
+            shard.record_journey_example(journey, category, build());
+        }
+    }
+
     pub(crate) fn section_finished(&self, section: SectionId, duration: Duration, ok: bool) {
         self.shard
             .borrow_mut()

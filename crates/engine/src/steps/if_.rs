@@ -18,6 +18,9 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
     match holds {
         Ok(true) => run_list(worker, vu, it, &step.then).await,
         Ok(false) => run_list(worker, vu, it, &step.otherwise).await,
-        Err(_) => failed(FailureCategory::Template, OnFailure::Abort),
+        Err(error) => {
+            super::expression_failed(worker, it, &format!("if: {error}"));
+            failed(FailureCategory::Template, OnFailure::Abort)
+        }
     }
 }

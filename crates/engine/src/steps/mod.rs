@@ -42,7 +42,7 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
         Step::If(if_) => if_::run(worker, vu, it, if_).await,
         Step::Repeat(repeat) => repeat::run(worker, vu, it, repeat).await,
         Step::Group(group) => group::run(worker, vu, it, group).await,
-        Step::Set(set) => set::run(vu, it, set),
+        Step::Set(set) => set::run(worker, vu, it, set),
     }
 }
 
@@ -73,6 +73,20 @@ pub(crate) fn run_list<'a>(
         }
         flow
     })
+}
+
+/// Keeps an example of an expression (`if`, `set`, `repeat while`, `poll
+/// until`) that could not be evaluated: the journey fails, and FAILURES
+/// must say why, though no request failed.
+pub(crate) fn expression_failed(worker: &Worker, it: &Iteration, message: &str) {
+    worker.journey_example(it.journey, FailureCategory::Template, || {
+        starling_metrics::FailureExample {
+            url: String::new(),
+            status: None,
+            body: String::new(),
+            error: message.to_owned(),
+        }
+    });
 }
 
 /// Turns a step's failure into the flow its `on_failure` asks for.

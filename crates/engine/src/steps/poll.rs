@@ -32,11 +32,29 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
             match done {
                 Ok(true) => break Ok(()),
                 Ok(false) => {}
-                Err(_) => break Err(FailureCategory::Template),
+                Err(error) => {
+                    super::expression_failed(worker, it, &format!("poll until: {error}"));
+                    break Err(FailureCategory::Template);
+                }
             }
         }
         let next = attempt + poll.every;
         if next >= deadline {
+            if sent.is_ok() {
+                // Every attempt was answered, the condition never held: no
+                // request failed, so the poll itself must say why.
+                worker.journey_example(it.journey, FailureCategory::Expectation, || {
+                    starling_metrics::FailureExample {
+                        url: poll.request.url.source().to_owned(),
+                        status: it.last.as_ref().map(|r| r.0.status),
+                        body: String::new(),
+                        error: format!(
+                            "poll did not see `until` hold within its timeout of {:?}",
+                            poll.timeout
+                        ),
+                    }
+                });
+            }
             break Err(sent.err().unwrap_or(FailureCategory::Expectation));
         }
         if !worker.sleep_until_unless_aborted(next).await {

@@ -24,7 +24,10 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
                     let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
                     match condition.is_true(&scope) {
                         Ok(holds) => holds,
-                        Err(_) => return failed(FailureCategory::Template, OnFailure::Abort),
+                        Err(error) => {
+                            super::expression_failed(worker, it, &format!("repeat while: {error}"));
+                            return failed(FailureCategory::Template, OnFailure::Abort);
+                        }
                     }
                 }
             }

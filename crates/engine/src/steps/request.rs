@@ -63,12 +63,14 @@ pub(crate) async fn send(
         Err(message) => {
             // Nothing was sent, so nothing is counted as a request: the
             // server's counts and ours must agree.
-            worker.example(step.id, FailureCategory::Template, || FailureExample {
+            let example = || FailureExample {
                 url: step.url.source().to_owned(),
                 status: None,
                 body: String::new(),
-                error: message,
-            });
+                error: message.clone(),
+            };
+            worker.example(step.id, FailureCategory::Template, example);
+            worker.journey_example(it.journey, FailureCategory::Template, example);
             return Err(FailureCategory::Template);
         }
     };

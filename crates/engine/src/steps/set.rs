@@ -7,8 +7,9 @@ use starling_scenario::{OnFailure, Set};
 use super::{Flow, failed};
 use crate::vu::Received;
 use crate::vu::{Iteration, Vu, scope};
+use crate::worker::Worker;
 
-pub(crate) fn run(vu: &mut Vu, it: &Iteration, set: &Set) -> Flow {
+pub(crate) fn run(worker: &Worker, vu: &mut Vu, it: &Iteration, set: &Set) -> Flow {
     for (name, expr) in &set.vars {
         let value = {
             let last = it.last.as_ref().map(Received::view);
@@ -17,7 +18,10 @@ pub(crate) fn run(vu: &mut Vu, it: &Iteration, set: &Set) -> Flow {
         };
         match value {
             Ok(value) => vu.vars.set(name, value),
-            Err(_) => return failed(FailureCategory::Template, OnFailure::Abort),
+            Err(error) => {
+                super::expression_failed(worker, it, &format!("set `{name}`: {error}"));
+                return failed(FailureCategory::Template, OnFailure::Abort);
+            }
         }
     }
     Flow::Passed

@@ -74,6 +74,7 @@ fn rows(summary: &Summary) -> Vec<Row<'_>> {
     }
     for (name, j) in &summary.journeys {
         let mut categories: Vec<FailureCategory> = j.examples.iter().map(|e| e.category).collect();
+        categories.sort();
         categories.dedup();
         for category in categories {
             let n = j

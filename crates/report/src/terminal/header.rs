@@ -30,9 +30,16 @@ pub(super) fn render(summary: &Summary, out: &mut impl Write, style: &Style<'_>)
         writeln!(out, "{line}")?;
     }
     let t = &summary.totals;
+    // Arrivals no user could start are load the system never received:
+    // they belong next to the failures, not only in the open-model table.
+    let dropped = if run.model == "open" {
+        format!(" · {} dropped arrivals", count(t.dropped_arrivals))
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{} requests · {} req/s · {} failed ({}) · {} journeys ({} ok, {} failed) · {} sent · {} received",
+        "{} requests · {} req/s · {} failed ({}) · {} journeys ({} ok, {} failed){dropped} · {} sent · {} received",
         count(t.requests),
         rate(t.rps),
         count(t.failures),
