@@ -7,14 +7,18 @@
 //!   journeys and funnels, requests and services, sections, failures, the
 //!   open model's corrected latencies).
 //! - `json.rs`: [`write_json`].
+//! - `csv/`: [`CSV_FILES`], Locust's CSV files and starling's own views,
+//!   one file each.
 //! - `progress.rs`: [`render_progress`].
 //! - `format.rs`: human-friendly durations, counts, rates and bars.
 
+mod csv;
 mod format;
 mod json;
 mod progress;
 mod terminal;
 
+pub use csv::{CSV_FILES, CsvFile};
 pub use format::{count, duration_us, percent, rate};
 pub use json::write_json;
 pub use progress::render_progress;
