@@ -57,6 +57,10 @@ pub(crate) struct RunArgs {
     /// Write the full results as JSON to this file.
     #[arg(long, env = "STARLING_OUT")]
     pub(crate) out: Option<PathBuf>,
+    /// While the run goes on, rewrite --out this often with the results so
+    /// far (marked partial), so a kill loses at most one interval; 0 never.
+    #[arg(long, default_value = "10s", env = "STARLING_CHECKPOINT_EVERY")]
+    pub(crate) checkpoint_every: String,
     /// Adds a threshold, e.g. 'journey checkout: p95 < 800ms' or
     /// 'all: errors < 1%, abort' (repeatable; added to the scenario's).
     #[arg(long = "threshold", value_name = "RULE")]

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
+use std::time::Duration;
 
 use starling_demo::{Demo, DemoConfig};
 use starling_metrics::Summary;
@@ -14,7 +15,7 @@ use crate::Failure;
 use crate::args::{DemoArgs, DemoCommand, EngineArgs, LoadArgs};
 use crate::exit::Exit;
 use crate::output::{notice, terminal_options};
-use crate::run_cmd::{engine_config, execute, load_override};
+use crate::run_cmd::{Outputs, engine_config, execute, load_override};
 
 /// The scenarios the demo runs, compiled into the binary so `starling demo`
 /// works from any directory.
@@ -107,7 +108,11 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         "running {name}: {} users for {} (Ctrl-C stops early)\n",
         args.users, args.duration
     ));
-    let result = execute(plan, config, args.out.as_deref(), args.quiet);
+    let outputs = Outputs {
+        out: args.out.as_deref(),
+        checkpoint_every: Some(Duration::from_secs(10)),
+    };
+    let result = execute(plan, config, &outputs, args.quiet);
     let received = runtime.block_on(demo.stats());
     runtime.block_on(demo.shutdown());
     let (summary, exit) = result?;

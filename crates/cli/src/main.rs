@@ -5,6 +5,7 @@
 //! thresholds, 130/143 signals).
 
 mod args;
+mod checkpoint;
 mod demo_cmd;
 mod exit;
 mod load_override;

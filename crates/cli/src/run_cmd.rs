@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use starling_engine::{Control, EngineError, RunConfig};
 use starling_http::HttpVersion;
@@ -11,6 +12,7 @@ use starling_scenario::{BaseUrl, Plan};
 
 use crate::Failure;
 use crate::args::{EngineArgs, LoadArgs, RunArgs};
+use crate::checkpoint::Checkpoints;
 use crate::exit::Exit;
 use crate::load_override::LoadOverride;
 use crate::output::{self, ProgressLine};
@@ -29,8 +31,20 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
         .map_err(Failure::Input)?;
     let mut config = engine_config(&args.engine, scenario_name(&args.file))?;
     config.host = args.host.as_deref().map(parse_host).transpose()?;
-    let (_, exit) = execute(plan, config, args.out.as_deref(), args.quiet)?;
+    let checkpoint = parse_duration_flag("--checkpoint-every", &args.checkpoint_every)?;
+    let outputs = Outputs {
+        out: args.out.as_deref(),
+        checkpoint_every: (!checkpoint.is_zero()).then_some(checkpoint),
+    };
+    let (_, exit) = execute(plan, config, &outputs, args.quiet)?;
     Ok(exit)
+}
+
+/// Where a run's results go, and how often checkpoints are written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Outputs<'a> {
+    pub(crate) out: Option<&'a Path>,
+    pub(crate) checkpoint_every: Option<Duration>,
 }
 
 /// Runs a compiled plan with Ctrl-C wired in, then writes and prints the
@@ -39,18 +53,27 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
 pub(crate) fn execute(
     plan: Plan,
     config: RunConfig,
-    out: Option<&Path>,
+    outputs: &Outputs<'_>,
     quiet: bool,
 ) -> Result<(Summary, Exit), Failure> {
+    let out = outputs.out;
     if let Some(path) = out {
         check_writable("--out", path)?;
     }
+    let mut checkpoints = out
+        .zip(outputs.checkpoint_every)
+        .map(|(path, every)| Checkpoints::new(path, every));
     let control = Control::new();
     let signal = signals::forward_to(control.clone())
         .map_err(|e| Failure::Runtime(format!("could not watch for Ctrl-C: {e}")))?;
     let mut progress = ProgressLine::new(quiet);
-    let outcome = starling_engine::run(Arc::new(plan), &config, &control, |p| progress.update(p))
-        .map_err(|e| match e {
+    let outcome = starling_engine::run(Arc::new(plan), &config, &control, |round| {
+        progress.update(round.progress);
+        if let Some(checkpoints) = &mut checkpoints {
+            checkpoints.maybe_write(round);
+        }
+    })
+    .map_err(|e| match e {
         EngineError::Worker { .. } => Failure::Runtime(e.to_string()),
         _ => Failure::Input(e.to_string()),
     })?;

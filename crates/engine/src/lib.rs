@@ -12,6 +12,7 @@
 //! - `vu` — a virtual user and its life; `journey` — one iteration.
 //! - `steps/` — one file per step kind with its run.
 //! - `target` — base URLs resolved once; `feeder` — data rows.
+//! - `round` — what the collector shows its caller after each round.
 //! - `panics` — panics caught at the task and thread boundaries.
 //! - `control` — the stop channel (Ctrl-C, tests, later a web UI).
 //! - `thresholds` — the plan's thresholds by name, and the live watch of
@@ -26,6 +27,7 @@ mod journey;
 mod pacer;
 mod panics;
 mod population;
+mod round;
 mod run;
 mod schedule;
 mod steps;
@@ -37,5 +39,6 @@ mod worker;
 pub use config::RunConfig;
 pub use control::{Control, RunState};
 pub use error::EngineError;
+pub use round::Round;
 pub use run::{RunOutcome, run};
 pub use schedule::Schedule;

@@ -15,6 +15,7 @@ use crate::config::RunConfig;
 use crate::control::{Control, RunState};
 use crate::error::EngineError;
 use crate::feeder::Feeders;
+use crate::round::Round;
 use crate::schedule::Schedule;
 use crate::target::Targets;
 use crate::thresholds::{self, AbortWatch};
@@ -31,13 +32,14 @@ pub struct RunOutcome {
 }
 
 /// Runs `plan` to its end, or until `control` stops it. Blocks the calling
-/// thread, which becomes the collector; `progress` is called after every
-/// collection. Errors only for bad settings, before any load is sent.
+/// thread, which becomes the collector; `observe` is called after every
+/// collection round (live figures, and the results so far on demand).
+/// Errors only for bad settings, before any load is sent.
 pub fn run(
     plan: Arc<Plan>,
     config: &RunConfig,
     control: &Control,
-    mut progress: impl FnMut(&Progress),
+    mut observe: impl FnMut(&Round<'_>),
 ) -> Result<RunOutcome, EngineError> {
     if config.workers == 0 {
         return Err(EngineError::NoWorkers);
@@ -126,10 +128,6 @@ pub fn run(
         if round.len() >= config.workers || Instant::now() >= deadline {
             let users = active_users.load(Ordering::Relaxed);
             aggregate.absorb(start.elapsed(), users, std::mem::take(&mut round));
-            progress(&Progress {
-                planned,
-                ..aggregate.progress()
-            });
             // A breached `abort` threshold stops the run as a first Ctrl-C
             // does: in-flight journeys finish, everything is reported.
             if watch
@@ -138,6 +136,16 @@ pub fn run(
             {
                 control.stop();
             }
+            observe(&Round {
+                progress: &Progress {
+                    planned,
+                    ..aggregate.progress()
+                },
+                aggregate: &aggregate,
+                meta: meta(start.elapsed(), false),
+                thresholds: &declared,
+                aborted_by: watch.tripped(),
+            });
             deadline = (deadline + config.collect_every).max(Instant::now());
         }
     }

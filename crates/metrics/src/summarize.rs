@@ -102,6 +102,7 @@ pub(crate) fn build(
             peak_users,
             aborted_by: None,
             errors: Vec::new(),
+            partial: false,
         },
         totals,
         services: services(&requests, millis),

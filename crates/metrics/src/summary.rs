@@ -89,6 +89,9 @@ pub struct RunInfo {
     /// the run is incomplete, its figures miss what that part measured.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<String>,
+    /// A checkpoint written while the run went on: not its final results.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// The whole run, over every request and journey.

@@ -47,3 +47,87 @@ fn a_run_short_of_file_descriptors_ends_on_time() {
         ran.summary.run
     );
 }
+
+/// Checkpoints: an hour-long run rewrites `--out` every second with the
+/// results so far, marked partial; killed with SIGKILL (nothing can be
+/// written then), it still leaves a valid results file with what it
+/// measured up to its last checkpoint.
+#[test]
+fn a_killed_run_leaves_its_last_checkpoint() {
+    let demo = Demo::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("results.json");
+    let mut child = crate::support::starling_std()
+        .arg("run")
+        .arg(crate::support::example("checkout.yaml"))
+        .args([
+            "--host",
+            &demo.gateway(),
+            "--users",
+            "5",
+            "--spawn-rate",
+            "100",
+        ])
+        .args([
+            "--duration",
+            "1h",
+            "--checkpoint-every",
+            "1s",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let summary = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint with requests in 30 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let Ok(text) = std::fs::read_to_string(&out) else {
+            continue;
+        };
+        // Written by rename: whatever is there is a whole file.
+        let summary: starling_metrics::Summary =
+            serde_json::from_str(&text).expect("a checkpoint is always whole JSON");
+        if summary.totals.requests > 0 {
+            break summary;
+        }
+    };
+    child.kill().unwrap(); // SIGKILL
+    let _ = child.wait();
+    assert!(summary.run.partial, "a checkpoint says it is partial");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let last: starling_metrics::Summary = serde_json::from_str(&text).unwrap();
+    assert!(last.run.partial);
+    assert!(last.totals.requests >= summary.totals.requests);
+    assert!(last.totals.requests <= demo.stats()["gateway"].values().sum::<u64>());
+}
+
+/// The final write replaces the last checkpoint with results that are not
+/// partial.
+#[test]
+fn the_final_results_are_not_partial() {
+    let demo = Demo::start();
+    let ran = crate::support::Run::new(crate::support::example("checkout.yaml"))
+        .against(&demo)
+        .args([
+            "--users",
+            "3",
+            "--duration",
+            "2500ms",
+            "--checkpoint-every",
+            "1s",
+        ])
+        .succeeds();
+    assert!(!ran.summary.run.partial);
+    assert!(
+        ran.json["run"].get("partial").is_none(),
+        "{}",
+        ran.json["run"]
+    );
+}
