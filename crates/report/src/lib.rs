@@ -1,6 +1,6 @@
 //! starling-report: renderers of a run `Summary`: the terminal tables,
-//! the JSON results file and the live progress line. They read only the
-//! `Summary` (and `Progress`), never the engine.
+//! the JSON results file, the CSV files, JUnit XML and the live progress
+//! line. They read only the `Summary` (and `Progress`), never the engine.
 //!
 //! # Layout
 //! - `terminal/`: [`render_terminal`], one file per table group (header,
@@ -9,17 +9,22 @@
 //! - `json.rs`: [`write_json`].
 //! - `csv/`: [`CSV_FILES`], Locust's CSV files and starling's own views,
 //!   one file each.
+//! - `junit.rs`: [`write_junit`], thresholds and journeys as test cases;
+//!   `xml.rs` escapes its text.
 //! - `progress.rs`: [`render_progress`].
 //! - `format.rs`: human-friendly durations, counts, rates and bars.
 
 mod csv;
 mod format;
 mod json;
+mod junit;
 mod progress;
 mod terminal;
+mod xml;
 
 pub use csv::{CSV_FILES, CsvFile};
 pub use format::{count, duration_us, percent, rate};
 pub use json::write_json;
+pub use junit::write_junit;
 pub use progress::render_progress;
 pub use terminal::{TerminalOptions, render_table, render_terminal};

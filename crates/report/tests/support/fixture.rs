@@ -119,7 +119,8 @@ pub(crate) fn summary(names: &Names) -> Summary {
         workers: 2,
         model: "closed".into(),
         seed: Some(7),
-        stopped_early: false,
+        // Fields added later take their defaults.
+        ..RunMeta::default()
     })
 }
 
