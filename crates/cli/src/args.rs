@@ -40,6 +40,42 @@ pub(crate) enum Command {
     Schema,
     /// Start the demo microservice system and load-test it.
     Demo(DemoArgs),
+    /// Print the summary of a saved results file again.
+    Report {
+        /// A results file written by `run --out`.
+        file: PathBuf,
+    },
+    /// Merge results of several runs or generators into one, exactly, and
+    /// judge their thresholds on the whole (exit 99 if one fails).
+    Merge {
+        /// Two results files or more.
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Write the merged results to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Merge even results of different scenarios.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Compare two results files: p50/p95/p99, error rate and throughput per
+    /// journey, request and service, with regressions flagged.
+    Compare {
+        /// The results to compare against.
+        base: PathBuf,
+        /// The results to judge.
+        new: PathBuf,
+        /// How much worse a p95 or an error rate may get before it is a
+        /// regression.
+        #[arg(long, default_value = "10%")]
+        tolerance: String,
+        /// Exit 99 when there is a regression.
+        #[arg(long)]
+        fail_on_regression: bool,
+        /// `text` (a table) or `markdown` (for a pull-request comment).
+        #[arg(long, default_value = "text", value_parser = ["text", "markdown"])]
+        format: String,
+    },
 }
 
 /// Flags override `STARLING_*` environment variables, which override the file.

@@ -15,7 +15,7 @@ use crate::Failure;
 use crate::args::{DemoArgs, DemoCommand, EngineArgs, LoadArgs};
 use crate::exit::Exit;
 use crate::output::{notice, terminal_options};
-use crate::run_cmd::{Outputs, engine_config, execute, load_override};
+use crate::run_cmd::{Outputs, engine_config, execute, fingerprint, load_override};
 
 /// The scenarios the demo runs, compiled into the binary so `starling demo`
 /// works from any directory.
@@ -100,6 +100,7 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         http: None,
     };
     let mut config = engine_config(&engine, name.to_owned())?;
+    config.scenario_hash = Some(fingerprint(source.as_bytes()));
     config.host = Some(
         BaseUrl::parse(&demo.gateway_url())
             .map_err(|e| Failure::Runtime(format!("demo gateway URL: {e}")))?,

@@ -6,10 +6,14 @@
 
 mod args;
 mod checkpoint;
+mod compare_cmd;
 mod demo_cmd;
 mod exit;
 mod load_override;
+mod merge_cmd;
 mod output;
+mod report_cmd;
+mod results_file;
 mod run_cmd;
 mod safe_write;
 mod signals;
@@ -40,6 +44,21 @@ fn main() -> ExitCode {
         Command::Validate { file } => validate_cmd::validate(&file).map(|()| Exit::Ok),
         Command::Schema => validate_cmd::schema().map(|()| Exit::Ok),
         Command::Demo(args) => demo_cmd::demo(args),
+        Command::Report { file } => report_cmd::report(&file).map(|()| Exit::Ok),
+        Command::Merge { files, out, force } => merge_cmd::merge(&files, out.as_deref(), force),
+        Command::Compare {
+            base,
+            new,
+            tolerance,
+            fail_on_regression,
+            format,
+        } => compare_cmd::compare(
+            &base,
+            &new,
+            &tolerance,
+            fail_on_regression,
+            format == "markdown",
+        ),
     };
     match result {
         Ok(exit) => exit.code(),

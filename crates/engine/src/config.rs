@@ -26,6 +26,9 @@ pub struct RunConfig {
     pub http_version: Option<HttpVersion>,
     /// Scenario name for the summary (usually its file name).
     pub scenario_name: String,
+    /// A fingerprint of the scenario's text, kept in the results so that
+    /// `merge` can refuse results of different scenarios.
+    pub scenario_hash: Option<String>,
 }
 
 impl Default for RunConfig {
@@ -40,6 +43,7 @@ impl Default for RunConfig {
             ca_file: None,
             http_version: None,
             scenario_name: String::from("scenario"),
+            scenario_hash: None,
         }
     }
 }

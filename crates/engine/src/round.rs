@@ -13,6 +13,7 @@ pub struct Round<'a> {
     pub(crate) meta: RunMeta,
     pub(crate) thresholds: &'a [ThresholdSpec],
     pub(crate) aborted_by: Option<&'a str>,
+    pub(crate) scenario_hash: Option<&'a str>,
 }
 
 impl Round<'_> {
@@ -22,6 +23,7 @@ impl Round<'_> {
         let mut summary = self.aggregate.summary(self.meta.clone());
         summary.judge(self.thresholds, self.aborted_by);
         summary.run.partial = true;
+        summary.run.scenario_hash = self.scenario_hash.map(str::to_owned);
         summary
     }
 }

@@ -145,6 +145,7 @@ pub fn run(
                 meta: meta(start.elapsed(), false),
                 thresholds: &declared,
                 aborted_by: watch.tripped(),
+                scenario_hash: config.scenario_hash.as_deref(),
             });
             deadline = (deadline + config.collect_every).max(Instant::now());
         }
@@ -159,6 +160,7 @@ pub fn run(
     let mut summary = aggregate.summary(meta(start.elapsed(), stopped_early));
     summary.judge(&declared, watch.tripped());
     summary.run.errors = errors;
+    summary.run.scenario_hash = config.scenario_hash.clone();
     Ok(RunOutcome {
         summary,
         stopped_early,

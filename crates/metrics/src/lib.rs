@@ -24,12 +24,14 @@
 //! - `aggregate.rs`, `progress.rs`: [`Aggregate`] and [`Progress`].
 //! - `summary.rs`: the [`Summary`] data; `summarize.rs` builds it;
 //!   `merge.rs` merges several.
+//! - `compare.rs`: two results side by side ([`compare`]).
 //! - `verdict/`: thresholds as declared ([`ThresholdSpec`]), judged on a
 //!   `Summary` ([`judge`]), and the run's [`Verdict`].
 //! - `error.rs`: [`DecodeError`].
 
 mod aggregate;
 mod catalog;
+mod compare;
 mod error;
 mod failure;
 mod histogram;
@@ -43,6 +45,7 @@ mod tally;
 mod verdict;
 
 pub use aggregate::{Aggregate, TIMESERIES_MAX_POINTS};
+pub use compare::{CompareKind, ComparedRow, Figures, compare};
 pub use catalog::{Catalog, JourneyMeta, RequestMeta, SectionKind, SectionMeta};
 pub use error::DecodeError;
 pub use failure::{

@@ -60,6 +60,7 @@ impl Summary {
                 declared.push(threshold);
             }
         }
+        merged.run.scenario_hash = first.run.scenario_hash.clone();
         merged.run.errors = parts.iter().flat_map(|p| p.run.errors.clone()).collect();
         let aborted_by = parts.iter().find_map(|p| p.run.aborted_by.as_deref());
         merged.judge(&declared, aborted_by);

@@ -103,6 +103,8 @@ pub(crate) fn build(
             aborted_by: None,
             errors: Vec::new(),
             partial: false,
+            // Set by whoever knows the scenario (the engine's config).
+            scenario_hash: None,
         },
         totals,
         services: services(&requests, millis),

@@ -92,6 +92,10 @@ pub struct RunInfo {
     /// A checkpoint written while the run went on: not its final results.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partial: bool,
+    /// A fingerprint of the scenario's text (`fnv1a64:` and 16 hex
+    /// digits): results of one scenario, whatever their flags, share it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_hash: Option<String>,
 }
 
 /// The whole run, over every request and journey.

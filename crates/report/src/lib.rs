@@ -7,6 +7,7 @@
 //!   journeys and funnels, requests and services, sections, failures, the
 //!   open model's corrected latencies).
 //! - `json.rs`: [`write_json`].
+//! - `compare.rs`: [`render_compare`], two results side by side.
 //! - `csv/`: [`CSV_FILES`], Locust's CSV files and starling's own views,
 //!   one file each.
 //! - `junit.rs`: [`write_junit`], thresholds and journeys as test cases;
@@ -14,6 +15,7 @@
 //! - `progress.rs`: [`render_progress`].
 //! - `format.rs`: human-friendly durations, counts, rates and bars.
 
+mod compare;
 mod csv;
 mod format;
 mod json;
@@ -22,6 +24,7 @@ mod progress;
 mod terminal;
 mod xml;
 
+pub use compare::{CompareFormat, render_compare};
 pub use csv::{CSV_FILES, CsvFile};
 pub use format::{count, duration_us, percent, rate};
 pub use json::write_json;

@@ -12,7 +12,8 @@
 //!   examples.
 //! - `env_vars`: `STARLING_*` variables against flags.
 //! - `demo_cmd`: `starling demo`.
-//! - `signals`: Ctrl-C (SIGINT) during a run.
+//! - `signals`: Ctrl-C (SIGINT) and SIGTERM during a run.
+//! - `results_cmds`: `report`, `merge` and `compare` on results files.
 //! - `trust`: runs that must end and keep their results whatever happens.
 //! - `verdicts`: thresholds, exit codes, output paths and safe writes.
 
@@ -24,6 +25,7 @@ mod features;
 mod login;
 mod open_model;
 mod polling;
+mod results_cmds;
 mod services;
 mod signals;
 mod support;
