@@ -54,7 +54,7 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> Ended {
             }
             Err(problem) => {
                 let journey = Started::new(worker, id, started, lag);
-                worker.journey_example(Some(id), FailureCategory::Data, || FailureExample {
+                worker.journey_example(Some(id), FailureCategory::Data, |_| FailureExample {
                     url: String::new(),
                     status: None,
                     body: String::new(),
@@ -149,7 +149,7 @@ impl Drop for Started<'_> {
         let outcome = self.outcome.take().unwrap_or_else(|| {
             let step = self.step;
             self.worker
-                .journey_example(Some(self.id), FailureCategory::Interrupted, || {
+                .journey_example(Some(self.id), FailureCategory::Interrupted, |_| {
                     FailureExample {
                         url: String::new(),
                         status: None,

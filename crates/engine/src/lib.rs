@@ -14,6 +14,7 @@
 //! - `target` — base URLs resolved once; `feeder` — data rows.
 //! - `round` — what the collector shows its caller after each round.
 //! - `panics` — panics caught at the task and thread boundaries.
+//! - `redact` — failure examples with every secret replaced.
 //! - `control` — the stop channel (Ctrl-C, tests, later a web UI).
 //! - `thresholds` — the plan's thresholds by name, and the live watch of
 //!   those that abort the run.
@@ -27,6 +28,7 @@ mod journey;
 mod pacer;
 mod panics;
 mod population;
+mod redact;
 mod round;
 mod run;
 mod schedule;

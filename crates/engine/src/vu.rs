@@ -33,6 +33,10 @@ pub(crate) struct Vu {
     pub(crate) rng: fastrand::Rng,
     /// The row of each `unique` data source this user holds for its life.
     pub(crate) unique_rows: Vec<Option<usize>>,
+    /// The values of its `secret: true` captures, by variable: kept out of
+    /// its failure examples. One entry per variable (a new value replaces
+    /// the old), so the list stays as short as the scenario's secrets.
+    pub(crate) secrets: Vec<(Box<str>, Box<str>)>,
 }
 
 /// What one journey iteration carries from step to step.
@@ -135,6 +139,29 @@ impl Vu {
         VuInfo {
             id: self.id,
             iteration: self.iteration,
+        }
+    }
+
+    /// Notes the value of a `secret: true` capture.
+    pub(crate) fn keep_secret(&mut self, var: &str, value: &starling_scenario::value::Value) {
+        let text: Box<str> = match value.as_str() {
+            Some(text) => text.into(),
+            None => value.to_string().into(),
+        };
+        match self.secrets.iter_mut().find(|(name, _)| &**name == var) {
+            Some((_, kept)) => *kept = text,
+            None => self.secrets.push((var.into(), text)),
+        }
+    }
+
+    /// Tells `redactor` this user's secrets: its secret captures and the
+    /// cookies its jar holds (a session cookie the server set).
+    pub(crate) fn secrets_into<'a>(&'a self, redactor: &mut crate::redact::Redactor<'a>) {
+        for (_, value) in &self.secrets {
+            redactor.value(&**value);
+        }
+        for cookie in self.session.cookies().iter_any() {
+            redactor.value(cookie.value());
         }
     }
 }

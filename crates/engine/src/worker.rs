@@ -25,6 +25,7 @@ use crate::control::RunState;
 use crate::feeder::Feeders;
 use crate::pacer::{Arrivals, Pacer};
 use crate::population::UserTypeSequence;
+use crate::redact::Redactor;
 use crate::schedule::{Schedule, share};
 use crate::target::Targets;
 use crate::vu::{self, Vu, VuHandle};
@@ -228,15 +229,20 @@ impl Worker {
 
     /// Keeps a failure example if the shard still wants one; the example is
     /// only built then, so a failing run does not format every failure.
-    pub(crate) fn example(
-        &self,
+    /// `build` may tell the redactor the secrets it knows of (the user's,
+    /// the request's); the plan's are known already, and every example is
+    /// redacted here, whoever built it.
+    pub(crate) fn example<'a>(
+        &'a self,
         request: usize,
         category: FailureCategory,
-        build: impl FnOnce() -> FailureExample,
+        build: impl FnOnce(&mut Redactor<'a>) -> FailureExample,
     ) {
         let mut shard = self.shard.borrow_mut();
         if shard.wants_example(request, category) {
-            shard.record_example(request, category, build());
+            let mut redactor = Redactor::new(&self.plan.redact);
+            let example = build(&mut redactor);
+            shard.record_example(request, category, redactor.example(example));
         }
     }
 
@@ -244,16 +250,18 @@ impl Worker {
     /// template or expression error, a data source, a poll that never
     /// settled, a cut-off): without it the journey fails with nothing in
     /// FAILURES to say why. `on_start`/`on_stop` (no journey) keep none.
-    pub(crate) fn journey_example(
-        &self,
+    pub(crate) fn journey_example<'a>(
+        &'a self,
         journey: Option<JourneyId>,
         category: FailureCategory,
-        build: impl FnOnce() -> FailureExample,
+        build: impl FnOnce(&mut Redactor<'a>) -> FailureExample,
     ) {
         let Some(journey) = journey else { return };
         let mut shard = self.shard.borrow_mut();
         if shard.wants_journey_example(journey, category) {
-            shard.record_journey_example(journey, category, build());
+            let mut redactor = Redactor::new(&self.plan.redact);
+            let example = build(&mut redactor);
+            shard.record_journey_example(journey, category, redactor.example(example));
         }
     }
 
@@ -360,6 +368,7 @@ impl Worker {
             // number, so a seeded run makes the same choices every time.
             rng: fastrand::Rng::with_seed(self.seed ^ number.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             unique_rows: vec![None; self.plan.data.len()],
+            secrets: Vec::new(),
         };
         self.users
             .borrow_mut()

@@ -82,9 +82,10 @@ pub const EXAMPLE_BODY_MAX: usize = 512;
 /// Longest URL and error text kept in an example, in bytes.
 pub const EXAMPLE_TEXT_MAX: usize = 2048;
 
-/// One sampled failure. It carries no headers, so secrets in
-/// `Authorization` or `Cookie` never reach the results; the engine redacts
-/// anything secret in the URL or error before building one.
+/// One sampled failure. It carries no headers, and the engine redacts its
+/// URL, body excerpt and error when it builds one (`starling_engine`'s
+/// `redact` module; what is redacted is in docs/scenario.md, "Secrets"):
+/// every renderer reads redacted text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailureExample {
     pub url: String,

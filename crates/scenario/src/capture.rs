@@ -73,6 +73,9 @@ impl JsonPath {
 pub struct Capture {
     pub var: String,
     pub source: CaptureSource,
+    /// `secret: true`: the value is kept out of every failure example
+    /// wherever it appears (a token the server hands out, say).
+    pub secret: bool,
 }
 
 /// Where a capture takes its value from.
@@ -159,6 +162,7 @@ impl Capture {
         Capture {
             var: var.into(),
             source,
+            secret: false,
         }
     }
 

@@ -46,6 +46,11 @@ impl Expr {
         self.0.code.variables().map(str::to_owned).collect()
     }
 
+    /// The values its `env()` calls read from the environment.
+    pub fn env_values(&self) -> impl Iterator<Item = &str> {
+        self.0.code.env_values()
+    }
+
     /// The compiled code, for the compile-time checks.
     pub(crate) fn code(&self) -> &Code {
         &self.0.code

@@ -33,6 +33,8 @@
 //! The plan and what runs in it:
 //! - [`plan`]: the compiled scenario, the contract with the engine.
 //! - [`threshold`]: pass/fail criteria kept in the plan.
+//! - [`redact`]: what the engine keeps out of failure examples (secret
+//!   names, `redact:`, the values `env()` read).
 //! - [`template`], [`expr`], [`capture`], [`expect`], [`scope`],
 //!   [`response`], [`value`], [`runtime`]: templates, expressions,
 //!   captures and expectations compiled once and evaluated per request.
@@ -43,6 +45,7 @@ pub mod expect;
 pub mod expr;
 mod load_shape;
 pub mod plan;
+pub mod redact;
 pub mod response;
 pub mod scope;
 pub mod template;

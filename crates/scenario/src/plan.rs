@@ -57,6 +57,8 @@ pub struct Plan {
     pub thresholds: Vec<Threshold>,
     /// Seed for every random choice of the run; `None` means random.
     pub seed: Option<u64>,
+    /// What failure examples must not show (see [`crate::redact`]).
+    pub redact: crate::redact::Redact,
 }
 
 /// A scheme, host and port, with an optional path prefix, e.g.

@@ -112,7 +112,9 @@ pub fn schema() -> Value {
                         "description": "HTTP version: auto (HTTP/2 on https when the server picks it), 1.1, or 2 (h2c on plain http)" } } },
             "thresholds": { "type": "object", "additionalProperties": { "$ref": "#/$defs/threshold" },
                 "description": "keys: `all`, `journey NAME`, `service NAME`, `request NAME`, `group NAME`" },
-            "seed": { "type": "integer", "minimum": 0 }
+            "seed": { "type": "integer", "minimum": 0 },
+            "redact": { "type": "array", "items": { "type": "string", "minLength": 1 },
+                "description": "more name parts (case-insensitive) whose query, form, JSON and header values are redacted from failure examples" }
         },
         "$defs": {
             "duration": { "type": "string", "pattern": DURATION },
@@ -171,7 +173,8 @@ pub fn schema() -> Value {
                     { "type": "string", "description": "a JSONPath (`$.id`) or `status`" },
                     { "type": "object", "additionalProperties": false,
                       "properties": { "json": { "type": "string" }, "header": { "type": "string" },
-                                      "regex": { "type": "string" }, "group": { "type": "integer", "minimum": 0 } } } ] } },
+                                      "regex": { "type": "string" }, "group": { "type": "integer", "minimum": 0 },
+                                      "secret": { "type": "boolean", "description": "keep the value out of every failure example" } } } ] } },
             "dataSource": {
                 "type": "object", "required": ["csv"], "additionalProperties": false,
                 "properties": {

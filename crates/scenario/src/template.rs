@@ -154,6 +154,12 @@ impl Template {
         }
     }
 
+    /// The values its `env()` calls read from the environment: secrets
+    /// the engine keeps out of what it reports.
+    pub fn env_values(&self) -> impl Iterator<Item = &str> {
+        self.codes().flat_map(Code::env_values)
+    }
+
     fn codes(&self) -> impl Iterator<Item = &Code> {
         let pieces: &[Piece] = match &self.0.body {
             Body::Pieces(pieces) => pieces,
@@ -230,6 +236,13 @@ impl JsonTemplate {
         out
     }
 
+    /// The values its strings' `env()` calls read from the environment.
+    pub fn env_values(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        collect_env_values(&self.0, &mut out);
+        out
+    }
+
     /// Appends the rendered JSON to `out`.
     pub fn render_into(&self, scope: &Scope<'_>, out: &mut Vec<u8>) -> Result<(), EvalError> {
         render_node(&self.0, scope, out)
@@ -241,6 +254,20 @@ impl JsonTemplate {
         let mut out = Vec::new();
         self.render_into(scope, &mut out)?;
         serde_json::from_slice(&out).map_err(|e| EvalError(e.to_string()))
+    }
+}
+
+fn collect_env_values<'t>(node: &'t JsonNode, out: &mut Vec<&'t str>) {
+    match node {
+        JsonNode::Static(_) => {}
+        JsonNode::Text(template) | JsonNode::Typed(template) => out.extend(template.env_values()),
+        JsonNode::Array(nodes) => nodes.iter().for_each(|n| collect_env_values(n, out)),
+        JsonNode::Object(members) => {
+            for (key, value) in members {
+                collect_env_values(key, out);
+                collect_env_values(value, out);
+            }
+        }
     }
 }
 

@@ -15,6 +15,7 @@
 //! - `signals`: Ctrl-C (SIGINT) and SIGTERM during a run.
 //! - `results_cmds`: `report`, `merge` and `compare` on results files.
 //! - `trust`: runs that must end and keep their results whatever happens.
+//! - `secrets`: no planted secret reaches any output.
 //! - `verdicts`: thresholds, exit codes, output paths and safe writes.
 
 mod bad_input;
@@ -26,6 +27,7 @@ mod login;
 mod open_model;
 mod polling;
 mod results_cmds;
+mod secrets;
 mod services;
 mod signals;
 mod support;

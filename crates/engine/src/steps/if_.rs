@@ -19,7 +19,7 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
         Ok(true) => run_list(worker, vu, it, &step.then).await,
         Ok(false) => run_list(worker, vu, it, &step.otherwise).await,
         Err(error) => {
-            super::expression_failed(worker, it, &format!("if: {error}"));
+            super::expression_failed(worker, vu, it, &format!("if: {error}"));
             failed(FailureCategory::Template, OnFailure::Abort)
         }
     }

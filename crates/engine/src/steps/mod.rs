@@ -77,9 +77,11 @@ pub(crate) fn run_list<'a>(
 
 /// Keeps an example of an expression (`if`, `set`, `repeat while`, `poll
 /// until`) that could not be evaluated: the journey fails, and FAILURES
-/// must say why, though no request failed.
-pub(crate) fn expression_failed(worker: &Worker, it: &Iteration, message: &str) {
-    worker.journey_example(it.journey, FailureCategory::Template, || {
+/// must say why, though no request failed. The message may quote a value
+/// the user holds, so the user's secrets are redacted from it.
+pub(crate) fn expression_failed(worker: &Worker, vu: &Vu, it: &Iteration, message: &str) {
+    worker.journey_example(it.journey, FailureCategory::Template, |redactor| {
+        vu.secrets_into(redactor);
         starling_metrics::FailureExample {
             url: String::new(),
             status: None,

@@ -33,7 +33,7 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
                 Ok(true) => break Ok(()),
                 Ok(false) => {}
                 Err(error) => {
-                    super::expression_failed(worker, it, &format!("poll until: {error}"));
+                    super::expression_failed(worker, vu, it, &format!("poll until: {error}"));
                     break Err(FailureCategory::Template);
                 }
             }
@@ -43,7 +43,8 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
             if sent.is_ok() {
                 // Every attempt was answered, the condition never held: no
                 // request failed, so the poll itself must say why.
-                worker.journey_example(it.journey, FailureCategory::Expectation, || {
+                worker.journey_example(it.journey, FailureCategory::Expectation, |redactor| {
+                    vu.secrets_into(redactor);
                     starling_metrics::FailureExample {
                         url: poll.request.url.source().to_owned(),
                         status: it.last.as_ref().map(|r| r.0.status),

@@ -25,7 +25,12 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
                     match condition.is_true(&scope) {
                         Ok(holds) => holds,
                         Err(error) => {
-                            super::expression_failed(worker, it, &format!("repeat while: {error}"));
+                            super::expression_failed(
+                                worker,
+                                vu,
+                                it,
+                                &format!("repeat while: {error}"),
+                            );
                             return failed(FailureCategory::Template, OnFailure::Abort);
                         }
                     }

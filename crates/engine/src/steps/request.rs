@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use starling_http::{Request, Scheme, TransportError};
 use starling_metrics::{FailureCategory, FailureExample, RequestRecord};
+use starling_scenario::capture::Capture;
 use starling_scenario::expect::ExpectFailure;
 use starling_scenario::response::ResponseView;
 use starling_scenario::scope::Scope;
@@ -69,8 +70,15 @@ pub(crate) async fn send(
                 body: String::new(),
                 error: message.clone(),
             };
-            worker.example(step.id, FailureCategory::Template, example);
-            worker.journey_example(it.journey, FailureCategory::Template, example);
+            // The message may quote a rendered value: the user's secrets.
+            worker.example(step.id, FailureCategory::Template, |redactor| {
+                vu.secrets_into(redactor);
+                example()
+            });
+            worker.journey_example(it.journey, FailureCategory::Template, |redactor| {
+                vu.secrets_into(redactor);
+                example()
+            });
             return Err(FailureCategory::Template);
         }
     };
@@ -116,11 +124,15 @@ pub(crate) async fn send(
                     failure: Some(category),
                 },
             );
-            worker.example(step.id, category, || FailureExample {
-                url: prepared.url(),
-                status: None,
-                body: String::new(),
-                error: error.to_string(),
+            worker.example(step.id, category, |redactor| {
+                vu.secrets_into(redactor);
+                redactor.request(&header_refs, &prepared.path, &prepared.body);
+                FailureExample {
+                    url: prepared.url(),
+                    status: None,
+                    body: String::new(),
+                    error: error.to_string(),
+                }
             });
             it.last = None;
             Err(category)
@@ -150,17 +162,29 @@ pub(crate) async fn send(
             );
             let result = match outcome {
                 Ok(captured) => {
-                    for (name, value) in captured {
-                        vu.vars.set(name, value);
+                    for (capture, value) in captured {
+                        if capture.secret {
+                            vu.keep_secret(&capture.var, &value);
+                        }
+                        vu.vars.set(&capture.var, value);
                     }
                     Ok(())
                 }
                 Err((category, message)) => {
-                    worker.example(step.id, category, || FailureExample {
-                        url: prepared.url(),
-                        status: Some(response.status),
-                        body: body_prefix(&response.body),
-                        error: message,
+                    worker.example(step.id, category, |redactor| {
+                        vu.secrets_into(redactor);
+                        redactor.request(&header_refs, &prepared.path, &prepared.body);
+                        // What the server set on this response, even if
+                        // the jar did not keep it (another domain, full).
+                        for value in response.headers.get_all("set-cookie") {
+                            redactor.header_value("set-cookie", &String::from_utf8_lossy(value));
+                        }
+                        FailureExample {
+                            url: prepared.url(),
+                            status: Some(response.status),
+                            body: body_prefix(&response.body),
+                            error: message,
+                        }
                     });
                     Err(category)
                 }
@@ -223,7 +247,7 @@ fn check<'s>(
     step: &'s RequestStep,
     view: &ResponseView<'_>,
     scope: &Scope<'_>,
-) -> Result<Vec<(&'s str, Value)>, (FailureCategory, String)> {
+) -> Result<Vec<(&'s Capture, Value)>, (FailureCategory, String)> {
     if let Err(failure) = step.expect.check(view, scope) {
         let category = if matches!(failure, ExpectFailure::Status { .. }) {
             FailureCategory::Status
@@ -237,7 +261,7 @@ fn check<'s>(
         .map(|capture| {
             capture
                 .extract(view)
-                .map(|value| (capture.var.as_str(), value))
+                .map(|value| (capture, value))
                 .map_err(|e| {
                     (
                         FailureCategory::Capture,

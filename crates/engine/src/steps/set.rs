@@ -19,7 +19,7 @@ pub(crate) fn run(worker: &Worker, vu: &mut Vu, it: &Iteration, set: &Set) -> Fl
         match value {
             Ok(value) => vu.vars.set(name, value),
             Err(error) => {
-                super::expression_failed(worker, it, &format!("set `{name}`: {error}"));
+                super::expression_failed(worker, vu, it, &format!("set `{name}`: {error}"));
                 return failed(FailureCategory::Template, OnFailure::Abort);
             }
         }

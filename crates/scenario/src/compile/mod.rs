@@ -29,6 +29,7 @@ use crate::plan::{
     DataId, Defaults, JourneyId, Load, LoadModel, Plan, RequestInfo, SectionInfo, Service,
 };
 use crate::raw::{self, Node, Span};
+use crate::redact::Redact;
 
 /// A plan and the warnings found while compiling it.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "defaults",
     "thresholds",
     "seed",
+    "redact",
 ];
 
 /// State shared by the whole compilation: the diagnostics, and the tables
@@ -73,6 +75,8 @@ pub(crate) struct Ctx {
     pub(crate) failed_data: std::collections::BTreeSet<String>,
     /// The journey being compiled, if any (on_start/on_stop have none).
     pub(crate) journey: Option<JourneyId>,
+    /// What templates' `env()` calls read, for the plan's redaction.
+    pub(crate) env_values: Vec<String>,
 }
 
 impl Ctx {
@@ -89,6 +93,7 @@ impl Ctx {
             data_columns: BTreeMap::new(),
             failed_data: Default::default(),
             journey: None,
+            env_values: Vec::new(),
         }
     }
 }
@@ -182,6 +187,27 @@ fn tag_span(ctx: &Ctx, at: Span, tag: &str) -> Span {
     }
 }
 
+/// `redact: [pin, otp]`: more name parts whose values are secret.
+fn redact_names(ctx: &mut Ctx, node: &Node) -> Vec<String> {
+    let Some(items) = ctx.seq(node, "`redact`") else {
+        return Vec::new();
+    };
+    let mut names = Vec::with_capacity(items.len());
+    for item in items {
+        if let Some(name) = ctx.string(item, "a `redact` name") {
+            if name.trim().is_empty() {
+                ctx.sink.error(
+                    item.span,
+                    "a `redact` name is empty: it would match every name",
+                );
+                continue;
+            }
+            names.push(name.to_ascii_lowercase());
+        }
+    }
+    names
+}
+
 fn compile_root(ctx: &mut Ctx, root: &Node) -> Option<Plan> {
     if matches!(root.kind, raw::Kind::Null) {
         let start = ctx.sink.span_at(0, 0);
@@ -215,6 +241,10 @@ fn compile_root(ctx: &mut Ctx, root: &Node) -> Option<Plan> {
         }
     };
     let seed = top.get("seed").and_then(|n| ctx.u64(n, "seed"));
+    let redact_names = top
+        .get("redact")
+        .map(|n| redact_names(ctx, n))
+        .unwrap_or_default();
     let (user_types, journeys) = match top.get("users") {
         Some(node) => user_type::compile_all(ctx, node)?,
         None => {
@@ -242,6 +272,10 @@ fn compile_root(ctx: &mut Ctx, root: &Node) -> Option<Plan> {
         defaults,
         thresholds: Vec::new(),
         seed,
+        redact: Redact {
+            names: redact_names,
+            env_values: std::mem::take(&mut ctx.env_values),
+        },
     };
     if let Some(node) = top.get("thresholds") {
         plan.thresholds = thresholds::compile(ctx, node, &plan);

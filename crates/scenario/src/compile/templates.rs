@@ -89,6 +89,7 @@ pub(crate) fn template(
         Ok(t) => {
             vars.check(ctx, &t.variables(), node);
             always_fails::template(ctx, node, &value, &t, what);
+            keep_env_values(ctx, t.env_values());
             Some(t)
         }
         Err(err) => {
@@ -114,6 +115,7 @@ pub(crate) fn expr(ctx: &mut Ctx, node: &Node, what: &str, vars: &mut Vars) -> O
         Ok(e) => {
             vars.check(ctx, &e.variables(), node);
             always_fails::expr(ctx, node, &value, &e, what);
+            keep_env_values(ctx, e.env_values());
             Some(e)
         }
         Err(err) => {
@@ -121,6 +123,15 @@ pub(crate) fn expr(ctx: &mut Ctx, node: &Node, what: &str, vars: &mut Vars) -> O
             ctx.sink
                 .error(span, message("expression", what, &err.message));
             None
+        }
+    }
+}
+
+/// Notes what `env()` read, for the plan's redaction.
+fn keep_env_values<'a>(ctx: &mut Ctx, values: impl IntoIterator<Item = &'a str>) {
+    for value in values {
+        if !ctx.env_values.iter().any(|kept| kept == value) {
+            ctx.env_values.push(value.to_owned());
         }
     }
 }
@@ -195,6 +206,7 @@ pub(crate) fn json(
     match JsonTemplate::compile(&to_json(node)) {
         Ok(t) => {
             check_strings(ctx, node, what, vars);
+            keep_env_values(ctx, t.env_values());
             Some(t)
         }
         Err(err) => {

@@ -23,6 +23,8 @@ pub(crate) struct Code {
     roots: Roots,
     /// The code as written (before `env()` resolution), for messages.
     source: Box<str>,
+    /// What its `env()` calls read from the environment, for redaction.
+    env_values: Box<[Box<str>]>,
 }
 
 impl fmt::Debug for Code {
@@ -45,7 +47,13 @@ impl Code {
             fast: Fast::parse(code),
             roots,
             source: code.into(),
+            env_values: resolved.env_values.into_iter().map(Into::into).collect(),
         })
+    }
+
+    /// The values its `env()` calls read from the environment.
+    pub(crate) fn env_values(&self) -> impl Iterator<Item = &str> {
+        self.env_values.iter().map(|value| &**value)
     }
 
     /// User variables read (not builtins or functions), sorted.

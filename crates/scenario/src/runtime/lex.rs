@@ -130,6 +130,9 @@ pub(crate) struct Resolved {
     /// Replaced ranges, in order: (start in `code`, length in `code`,
     /// start in the original, length in the original).
     splices: Vec<(usize, usize, usize, usize)>,
+    /// The values read from the environment (not defaults written in the
+    /// file): secrets the engine redacts from what it reports.
+    pub(crate) env_values: Vec<String>,
 }
 
 impl Resolved {
@@ -157,6 +160,7 @@ pub(crate) fn resolve_env(code: &str) -> Result<Resolved, SyntaxError> {
     let bytes = code.as_bytes();
     let mut out = String::with_capacity(code.len());
     let mut splices = Vec::new();
+    let mut env_values = Vec::new();
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -176,7 +180,10 @@ pub(crate) fn resolve_env(code: &str) -> Result<Resolved, SyntaxError> {
             if bytes.get(open) != Some(&b'(') {
                 continue;
             }
-            let (value, end) = env_call(code, start, open + 1)?;
+            let (value, from_env, end) = env_call(code, start, open + 1)?;
+            if from_env {
+                env_values.push(value.clone());
+            }
             out.push_str(&code[copied..start]);
             let literal = string_literal(&value);
             splices.push((out.len(), literal.len(), start, end - start));
@@ -188,12 +195,17 @@ pub(crate) fn resolve_env(code: &str) -> Result<Resolved, SyntaxError> {
         }
     }
     out.push_str(&code[copied..]);
-    Ok(Resolved { code: out, splices })
+    Ok(Resolved {
+        code: out,
+        splices,
+        env_values,
+    })
 }
 
 /// Parses the arguments of an `env(` call whose name starts at `start` and
-/// whose arguments start at `args`; returns the value and the end of the call.
-fn env_call(code: &str, start: usize, args: usize) -> Result<(String, usize), SyntaxError> {
+/// whose arguments start at `args`; returns the value, whether it came from
+/// the environment (not the default), and the end of the call.
+fn env_call(code: &str, start: usize, args: usize) -> Result<(String, bool, usize), SyntaxError> {
     let bytes = code.as_bytes();
     // The span ends after the offending character, which may be wider
     // than the one byte `end` counts.
@@ -223,9 +235,9 @@ fn env_call(code: &str, start: usize, args: usize) -> Result<(String, usize), Sy
         return Err(bad(i + 1));
     }
     let end = i + 1;
-    let value = match (std::env::var(&name), default) {
-        (Ok(value), _) => value,
-        (Err(std::env::VarError::NotPresent), Some(default)) => default,
+    let (value, from_env) = match (std::env::var(&name), default) {
+        (Ok(value), _) => (value, true),
+        (Err(std::env::VarError::NotPresent), Some(default)) => (default, false),
         (Err(std::env::VarError::NotPresent), None) => {
             return Err(SyntaxError::new(
                 format!("environment variable `{name}` is not set and has no default"),
@@ -241,7 +253,7 @@ fn env_call(code: &str, start: usize, args: usize) -> Result<(String, usize), Sy
             ));
         }
     };
-    Ok((value, end))
+    Ok((value, from_env, end))
 }
 
 fn skip_space(bytes: &[u8], mut i: usize) -> usize {

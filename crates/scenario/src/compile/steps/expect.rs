@@ -27,7 +27,7 @@ use crate::runtime::SyntaxError;
 
 pub(crate) const EXPECT_KEYS: &[&str] =
     &["status", "json", "body_contains", "headers", "max_duration"];
-pub(crate) const CAPTURE_KEYS: &[&str] = &["json", "header", "regex", "group"];
+pub(crate) const CAPTURE_KEYS: &[&str] = &["json", "header", "regex", "group", "secret"];
 pub(crate) const JSON_CHECK_KEYS: &[&str] = &["exists", "equals", "satisfies"];
 
 fn located(ctx: &mut Ctx, node: &Node, what: &str, err: &SyntaxError) {
@@ -182,15 +182,30 @@ pub(crate) fn captures(ctx: &mut Ctx, node: &Node) -> Option<Vec<Capture>> {
             ok = false;
             continue;
         }
-        match capture_source(ctx, value) {
-            Some(source) => out.push(Capture {
+        match (capture_source(ctx, value), capture_secret(ctx, value)) {
+            (Some(source), Some(secret)) => out.push(Capture {
                 var: var.to_owned(),
                 source,
+                secret,
             }),
-            None => ok = false,
+            _ => ok = false,
         }
     }
     ok.then_some(out)
+}
+
+/// `secret: true` in a capture's map form; a short form is not secret.
+fn capture_secret(ctx: &mut Ctx, node: &Node) -> Option<bool> {
+    let Kind::Map(pairs) = &node.kind else {
+        return Some(false);
+    };
+    match pairs
+        .iter()
+        .find(|(k, _)| k.scalar_text().as_deref() == Some("secret"))
+    {
+        Some((_, value)) => ctx.bool(value, "`secret`"),
+        None => Some(false),
+    }
 }
 
 fn capture_source(ctx: &mut Ctx, node: &Node) -> Option<CaptureSource> {
