@@ -40,10 +40,13 @@ pub(crate) enum Command {
     Schema,
     /// Start the demo microservice system and load-test it.
     Demo(DemoArgs),
-    /// Print the summary of a saved results file again.
+    /// Print the summary of a saved results file again, and write the
+    /// other outputs from it.
     Report {
         /// A results file written by `run --out`.
         file: PathBuf,
+        #[command(flatten)]
+        files: FileArgs,
     },
     /// Merge results of several runs or generators into one, exactly, and
     /// judge their thresholds on the whole (exit 99 if one fails).
@@ -51,9 +54,8 @@ pub(crate) enum Command {
         /// Two results files or more.
         #[arg(required = true, num_args = 2..)]
         files: Vec<PathBuf>,
-        /// Write the merged results to this file.
-        #[arg(long)]
-        out: Option<PathBuf>,
+        #[command(flatten)]
+        outputs: FileArgs,
         /// Merge even results of different scenarios.
         #[arg(long)]
         force: bool,
@@ -93,6 +95,13 @@ pub(crate) struct RunArgs {
     /// Write the full results as JSON to this file.
     #[arg(long, env = "STARLING_OUT")]
     pub(crate) out: Option<PathBuf>,
+    /// Also write Locust's CSV files (PREFIX_stats.csv, PREFIX_stats_history.csv,
+    /// PREFIX_failures.csv) and starling's (PREFIX_journeys.csv, _funnel, _services).
+    #[arg(long, value_name = "PREFIX", env = "STARLING_CSV")]
+    pub(crate) csv: Option<PathBuf>,
+    /// Also write JUnit XML: a test case per threshold and per journey.
+    #[arg(long, value_name = "FILE", env = "STARLING_JUNIT")]
+    pub(crate) junit: Option<PathBuf>,
     /// While the run goes on, rewrite --out this often with the results so
     /// far (marked partial), so a kill loses at most one interval; 0 never.
     #[arg(long, default_value = "10s", env = "STARLING_CHECKPOINT_EVERY")]
@@ -166,9 +175,39 @@ pub(crate) struct DemoArgs {
     /// Write the full results as JSON to this file.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
+    /// Also write Locust's CSV files and starling's under this prefix.
+    #[arg(long, value_name = "PREFIX")]
+    pub(crate) csv: Option<PathBuf>,
+    /// Also write JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) junit: Option<PathBuf>,
     /// No progress line; only the summary.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+}
+
+/// Where `report` and `merge` write, besides the terminal.
+#[derive(Debug, Args)]
+pub(crate) struct FileArgs {
+    /// Write the results as JSON to this file.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Write Locust's CSV files and starling's under this prefix.
+    #[arg(long, value_name = "PREFIX")]
+    pub(crate) csv: Option<PathBuf>,
+    /// Write JUnit XML to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) junit: Option<PathBuf>,
+}
+
+impl FileArgs {
+    pub(crate) fn files(&self) -> crate::output::Files<'_> {
+        crate::output::Files {
+            out: self.out.as_deref(),
+            csv: self.csv.as_deref(),
+            junit: self.junit.as_deref(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

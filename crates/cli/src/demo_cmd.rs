@@ -14,7 +14,7 @@ use starling_scenario::BaseUrl;
 use crate::Failure;
 use crate::args::{DemoArgs, DemoCommand, EngineArgs, LoadArgs};
 use crate::exit::Exit;
-use crate::output::{notice, terminal_options};
+use crate::output::{Files, notice, terminal_options};
 use crate::run_cmd::{Outputs, engine_config, execute, fingerprint, load_override};
 
 /// The scenarios the demo runs, compiled into the binary so `starling demo`
@@ -110,7 +110,11 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         args.users, args.duration
     ));
     let outputs = Outputs {
-        out: args.out.as_deref(),
+        files: Files {
+            out: args.out.as_deref(),
+            csv: args.csv.as_deref(),
+            junit: args.junit.as_deref(),
+        },
         checkpoint_every: Some(Duration::from_secs(10)),
     };
     let result = execute(plan, config, &outputs, args.quiet);

@@ -44,8 +44,14 @@ fn main() -> ExitCode {
         Command::Validate { file } => validate_cmd::validate(&file).map(|()| Exit::Ok),
         Command::Schema => validate_cmd::schema().map(|()| Exit::Ok),
         Command::Demo(args) => demo_cmd::demo(args),
-        Command::Report { file } => report_cmd::report(&file).map(|()| Exit::Ok),
-        Command::Merge { files, out, force } => merge_cmd::merge(&files, out.as_deref(), force),
+        Command::Report { file, files } => {
+            report_cmd::report(&file, &files.files()).map(|()| Exit::Ok)
+        }
+        Command::Merge {
+            files,
+            outputs,
+            force,
+        } => merge_cmd::merge(&files, &outputs.files(), force),
         Command::Compare {
             base,
             new,

@@ -2,25 +2,22 @@
 //! results of several runs or generators, exact (histograms are merged,
 //! not averaged), with the thresholds judged again on the whole.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use starling_metrics::Summary;
 
 use crate::Failure;
 use crate::exit::Exit;
-use crate::output;
+use crate::output::{self, Files};
 use crate::results_file::read_results;
-use crate::safe_write::check_writable;
 
-pub(crate) fn merge(files: &[PathBuf], out: Option<&Path>, force: bool) -> Result<Exit, Failure> {
+pub(crate) fn merge(files: &[PathBuf], outputs: &Files<'_>, force: bool) -> Result<Exit, Failure> {
     if files.len() < 2 {
         return Err(Failure::Input(
             "merge needs two results files or more".into(),
         ));
     }
-    if let Some(path) = out {
-        check_writable("--out", path)?;
-    }
+    outputs.check()?;
     let parts = files
         .iter()
         .map(|f| read_results(f))
@@ -30,7 +27,7 @@ pub(crate) fn merge(files: &[PathBuf], out: Option<&Path>, force: bool) -> Resul
     }
     let merged = Summary::merge(&parts)
         .map_err(|e| Failure::Input(format!("cannot merge these results: {e}")))?;
-    output::report(&merged, out)?;
+    output::report(&merged, outputs)?;
     Ok(Exit::of_run(&merged, None))
 }
 

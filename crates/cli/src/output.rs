@@ -3,12 +3,13 @@
 //! captures exactly the report.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use starling_metrics::{Progress, Summary};
-use starling_report::TerminalOptions;
+use starling_report::{CSV_FILES, TerminalOptions};
 
 use crate::Failure;
-use crate::safe_write::write_atomically;
+use crate::safe_write::{check_writable, write_atomically};
 
 pub(crate) fn error(message: &str) {
     let _ = writeln!(std::io::stderr(), "error: {message}");
@@ -71,14 +72,66 @@ pub(crate) fn terminal_options() -> TerminalOptions {
     }
 }
 
-/// Writes the results file if asked, then prints the summary to stdout.
-/// The file comes first and neither stops the other: a closed or full
+/// The files a summary is written to (each optional): JSON results,
+/// Locust-style CSV files under a prefix, JUnit XML.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Files<'a> {
+    pub(crate) out: Option<&'a Path>,
+    pub(crate) csv: Option<&'a Path>,
+    pub(crate) junit: Option<&'a Path>,
+}
+
+impl Files<'_> {
+    /// Checks every path before anything runs: an unusable one is bad
+    /// input (exit 2) before any load is sent.
+    pub(crate) fn check(&self) -> Result<(), Failure> {
+        if let Some(path) = self.out {
+            check_writable("--out", path)?;
+        }
+        if let Some(prefix) = self.csv {
+            for file in CSV_FILES {
+                check_writable("--csv", &file.path(prefix))?;
+            }
+        }
+        if let Some(path) = self.junit {
+            check_writable("--junit", path)?;
+        }
+        Ok(())
+    }
+
+    /// Writes every file, each atomically; one that fails does not stop
+    /// the others. Returns the first failure.
+    fn write(&self, summary: &Summary) -> Result<(), Failure> {
+        let mut first = None;
+        let mut keep = |result: Result<(), Failure>| {
+            if let Err(e) = result {
+                first.get_or_insert(e);
+            }
+        };
+        if let Some(path) = self.out {
+            keep(write_file(path, |f| {
+                starling_report::write_json(summary, f)
+            }));
+        }
+        if let Some(prefix) = self.csv {
+            for file in CSV_FILES {
+                keep(write_file(&file.path(prefix), |f| file.write(summary, f)));
+            }
+        }
+        if let Some(path) = self.junit {
+            keep(write_file(path, |f| {
+                starling_report::write_junit(summary, f)
+            }));
+        }
+        first.map_or(Ok(()), Err)
+    }
+}
+
+/// Writes the results files asked for, then prints the summary to stdout.
+/// The files come first and neither stops the other: a closed or full
 /// stdout never costs the results, a failed write never hides the summary.
-pub(crate) fn report(summary: &Summary, out: Option<&std::path::Path>) -> Result<(), Failure> {
-    let written = match out {
-        Some(path) => write_results(summary, path),
-        None => Ok(()),
-    };
+pub(crate) fn report(summary: &Summary, files: &Files<'_>) -> Result<(), Failure> {
+    let written = files.write(summary);
     let printed = {
         let mut lock = std::io::stdout().lock();
         starling_report::render_terminal(summary, &mut lock, &terminal_options())
@@ -95,8 +148,11 @@ pub(crate) fn report(summary: &Summary, out: Option<&std::path::Path>) -> Result
     }
 }
 
-fn write_results(summary: &Summary, path: &std::path::Path) -> Result<(), Failure> {
-    write_atomically(path, |file| starling_report::write_json(summary, file))
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    write_atomically(path, write)
         .map_err(|e| Failure::Runtime(format!("could not write {}: {e}", path.display())))?;
     notice(&format!("results written to {}", path.display()));
     Ok(())

@@ -4,10 +4,11 @@
 use std::path::Path;
 
 use crate::Failure;
-use crate::output;
+use crate::output::{self, Files};
 use crate::results_file::read_results;
 
-pub(crate) fn report(file: &Path) -> Result<(), Failure> {
+pub(crate) fn report(file: &Path, outputs: &Files<'_>) -> Result<(), Failure> {
+    outputs.check()?;
     let summary = read_results(file)?;
-    output::report(&summary, None)
+    output::report(&summary, outputs)
 }

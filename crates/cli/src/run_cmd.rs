@@ -15,8 +15,7 @@ use crate::args::{EngineArgs, LoadArgs, RunArgs};
 use crate::checkpoint::Checkpoints;
 use crate::exit::Exit;
 use crate::load_override::LoadOverride;
-use crate::output::{self, ProgressLine};
-use crate::safe_write::check_writable;
+use crate::output::{self, Files, ProgressLine};
 use crate::signals;
 use crate::validate_cmd::load_scenario;
 
@@ -33,10 +32,16 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
     config.host = args.host.as_deref().map(parse_host).transpose()?;
     // The file was just read and compiled, so it is a regular file of
     // bounded size; reading it again for its fingerprint is safe.
-    config.scenario_hash = std::fs::read(&args.file).ok().map(|text| fingerprint(&text));
+    config.scenario_hash = std::fs::read(&args.file)
+        .ok()
+        .map(|text| fingerprint(&text));
     let checkpoint = parse_duration_flag("--checkpoint-every", &args.checkpoint_every)?;
     let outputs = Outputs {
-        out: args.out.as_deref(),
+        files: Files {
+            out: args.out.as_deref(),
+            csv: args.csv.as_deref(),
+            junit: args.junit.as_deref(),
+        },
         checkpoint_every: (!checkpoint.is_zero()).then_some(checkpoint),
     };
     let (_, exit) = execute(plan, config, &outputs, args.quiet)?;
@@ -46,7 +51,8 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
 /// Where a run's results go, and how often checkpoints are written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Outputs<'a> {
-    pub(crate) out: Option<&'a Path>,
+    pub(crate) files: Files<'a>,
+    /// How often `--out` is rewritten with the results so far.
     pub(crate) checkpoint_every: Option<Duration>,
 }
 
@@ -59,11 +65,10 @@ pub(crate) fn execute(
     outputs: &Outputs<'_>,
     quiet: bool,
 ) -> Result<(Summary, Exit), Failure> {
-    let out = outputs.out;
-    if let Some(path) = out {
-        check_writable("--out", path)?;
-    }
-    let mut checkpoints = out
+    outputs.files.check()?;
+    let mut checkpoints = outputs
+        .files
+        .out
         .zip(outputs.checkpoint_every)
         .map(|(path, every)| Checkpoints::new(path, every));
     let control = Control::new();
@@ -88,7 +93,7 @@ pub(crate) fn execute(
     } else if outcome.stopped_early {
         output::notice("run stopped early; the summary covers what was measured");
     }
-    output::report(&outcome.summary, out)?;
+    output::report(&outcome.summary, &outputs.files)?;
     for error in &outcome.summary.run.errors {
         output::error(&format!("the run is incomplete: {error}"));
     }

@@ -46,7 +46,8 @@ fn journey_failure(summary: &Summary, category: FailureCategory) -> (String, Str
 #[test]
 fn a_runtime_template_error_is_in_failures() {
     let server = ok_server();
-    let yaml = scenario("          - set: { low: 1 }\n          - get: /x/{{ random_int(5, low) }}\n");
+    let yaml =
+        scenario("          - set: { low: 1 }\n          - get: /x/{{ random_int(5, low) }}\n");
     let outcome = run(plan(&yaml, &server.url));
     assert_eq!(outcome.summary.totals.requests, 0, "nothing was sent");
     let (error, table) = journey_failure(&outcome.summary, FailureCategory::Template);
@@ -58,7 +59,8 @@ fn a_runtime_template_error_is_in_failures() {
 #[test]
 fn an_expression_error_is_in_failures() {
     let server = ok_server();
-    let yaml = scenario("          - get: /x\n          - set: { n: \"response.json.status + 1\" }\n");
+    let yaml =
+        scenario("          - get: /x\n          - set: { n: \"response.json.status + 1\" }\n");
     let outcome = run(plan(&yaml, &server.url));
     assert_eq!(outcome.summary.totals.failures, 0, "no request failed");
     let (error, table) = journey_failure(&outcome.summary, FailureCategory::Template);
@@ -71,7 +73,10 @@ fn a_poll_that_never_settles_is_in_failures() {
     let server = ok_server();
     let steps = "          - poll:\n              get: /status\n            every: 20ms\n            until: response.json.status == \"settled\"\n            timeout: 100ms\n";
     let outcome = run(plan(&scenario(steps), &server.url));
-    assert_eq!(outcome.summary.totals.failures, 0, "every attempt was answered");
+    assert_eq!(
+        outcome.summary.totals.failures, 0,
+        "every attempt was answered"
+    );
     let (error, table) = journey_failure(&outcome.summary, FailureCategory::Expectation);
     assert!(error.contains("until"), "{error}");
     assert!(table.contains("expectation   journey j"), "{table}");

@@ -25,7 +25,7 @@ fn the_services_example_succeeds_against_a_fresh_demo() {
     let scenario = services_yaml(&demo, dir.path(), |text| text);
     let ran = Run::new(&scenario)
         .against(&demo)
-        .args(["--users", "4", "--spawn-rate", "100", "--duration", "3s"])
+        .args(["--users", "4", "--duration", "3s"])
         .succeeds();
     let journey = &ran.summary.journeys["pay_direct"];
     assert!(journey.started > 0);
@@ -39,7 +39,7 @@ fn a_service_step_bypasses_the_gateway() {
     let scenario = services_yaml(&demo, dir.path(), |text| text);
     let ran = Run::new(&scenario)
         .against(&demo)
-        .args(["--users", "4", "--spawn-rate", "100", "--duration", "3s"])
+        .args(["--users", "4", "--duration", "3s"])
         .succeeds();
 
     let direct = ran.request("POST /payments (direct)");

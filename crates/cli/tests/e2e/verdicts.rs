@@ -9,10 +9,11 @@ use starling_demo::{DemoConfig, Latency};
 
 use crate::support::{Demo, Outcome, Ran, Run, example, starling};
 
-/// The demo with payments answering in 150 ms (its knob).
+/// The demo with payments answering in 800 ms (its knob; 20-40 ms when
+/// healthy, so a 500 ms gate tells them apart even on a loaded machine).
 fn slow_payments() -> Demo {
     let mut config = DemoConfig::ephemeral();
-    config.knobs.payments.latency = Latency::fixed_ms(150);
+    config.knobs.payments.latency = Latency::fixed_ms(800);
     Demo::with(config)
 }
 
@@ -32,19 +33,65 @@ fn checkout(demo: &Demo, duration: &str, threshold: &str) -> Run {
 #[test]
 fn a_slow_service_fails_its_threshold_with_exit_99() {
     let demo = slow_payments();
-    let ran = checkout(&demo, "3s", "service payments: p95 < 100ms").exits(99);
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("run");
+    let junit = dir.path().join("junit.xml");
+    let ran = checkout(&demo, "3s", "service payments: p95 < 500ms")
+        .args([
+            "--csv".as_ref(),
+            prefix.as_os_str(),
+            "--junit".as_ref(),
+            junit.as_os_str(),
+        ])
+        .exits(99);
+    // The JUnit file carries the failed gate, the CSV files exist with
+    // Locust's first columns (the report crate's tests compare them with
+    // a real Locust run's, and read the JUnit with junitparser).
+    let xml = std::fs::read_to_string(&junit).expect("JUnit written");
+    assert!(
+        xml.contains(
+            "<testcase classname=\"thresholds\" name=\"service payments: p95 &lt; 500ms\""
+        ),
+        "{xml}"
+    );
+    assert!(xml.contains("message=\"actual "), "{xml}");
+    for suffix in [
+        "_stats.csv",
+        "_stats_history.csv",
+        "_failures.csv",
+        "_journeys.csv",
+        "_funnel.csv",
+        "_services.csv",
+    ] {
+        let path = dir.path().join(format!("run{suffix}"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        // A header row, and rows but for failures (payments is slow, not
+        // failing).
+        let rows = if suffix == "_failures.csv" { 1 } else { 2 };
+        assert!(text.lines().count() >= rows, "{suffix}: {text}");
+    }
+    let stats = std::fs::read_to_string(dir.path().join("run_stats.csv")).unwrap();
+    assert!(
+        stats.starts_with("Type,Name,Request Count,Failure Count"),
+        "{stats}"
+    );
+    assert!(
+        stats.lines().last().unwrap().starts_with(",Aggregated,"),
+        "{stats}"
+    );
     assert_eq!(ran.json["verdict"], "fail");
     let threshold = &ran.json["thresholds"][0];
-    assert_eq!(threshold["label"], "service payments: p95 < 100ms");
+    assert_eq!(threshold["label"], "service payments: p95 < 500ms");
     assert_eq!(threshold["status"], "fail");
     assert!(
-        threshold["actual"].as_f64().unwrap() >= 150_000.0,
+        threshold["actual"].as_f64().unwrap() >= 800_000.0,
         "{threshold}"
     );
     let stdout = &ran.outcome.stdout;
     assert!(stdout.contains("THRESHOLDS"), "{stdout}");
     assert!(
-        stdout.contains("✗   service payments: p95 < 100ms"),
+        stdout.contains("✗   service payments: p95 < 500ms"),
         "{stdout}"
     );
     assert!(stdout.contains("verdict: FAIL"), "{stdout}");
@@ -53,7 +100,7 @@ fn a_slow_service_fails_its_threshold_with_exit_99() {
 #[test]
 fn the_same_gate_on_a_healthy_system_exits_0() {
     let demo = Demo::start();
-    let ran = checkout(&demo, "3s", "service payments: p95 < 100ms").succeeds();
+    let ran = checkout(&demo, "3s", "service payments: p95 < 500ms").succeeds();
     assert_eq!(ran.json["verdict"], "pass");
     assert_eq!(ran.json["thresholds"][0]["status"], "pass");
     assert!(ran.outcome.stdout.contains("verdict: pass"));
@@ -64,11 +111,11 @@ fn the_same_gate_on_a_healthy_system_exits_0() {
 #[test]
 fn an_abort_threshold_stops_the_run_with_exit_98() {
     let demo = slow_payments();
-    let ran = checkout(&demo, "1h", "service payments: p95 < 100ms, abort").exits(98);
+    let ran = checkout(&demo, "1h", "service payments: p95 < 500ms, abort").exits(98);
     assert_eq!(ran.json["verdict"], "aborted");
     assert_eq!(
         ran.summary.run.aborted_by.as_deref(),
-        Some("service payments: p95 < 100ms")
+        Some("service payments: p95 < 500ms")
     );
     assert!(
         ran.summary.run.duration_ms < 60_000,
