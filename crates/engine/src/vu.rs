@@ -176,8 +176,15 @@ pub(crate) struct VuHandle {
 
 /// The user's whole life: `on_start`, journeys as the pacer allows, then
 /// `on_stop` unless the run is aborted.
-pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handle: Rc<VuHandle>) {
-    let _alive = Alive::new(&worker, &handle);
+pub(crate) async fn live(
+    worker: Rc<Worker>,
+    mut vu: Vu,
+    mut pacer: Pacer,
+    handle: Rc<VuHandle>,
+    alive: Alive,
+) {
+    // Dropped with the task, however it ends.
+    let _alive = alive;
     let user_type = &worker.plan.user_types[vu.user_type];
     if run_hook(&worker, &mut vu, &user_type.on_start, "on_start").await {
         // Where a journey's (large, ~2 KiB) state lives. A user that waits
@@ -201,22 +208,25 @@ pub(crate) async fn live(worker: Rc<Worker>, mut vu: Vu, mut pacer: Pacer, handl
     vu.session.close();
 }
 
-/// A user counted live from its start until its task ends, however it
-/// ends: normally, cut off at the end of the run, or by a panic (which
-/// must not leave the worker waiting for a user that is gone).
-struct Alive<'a> {
-    worker: &'a Worker,
-    handle: &'a VuHandle,
+/// A user counted live from the moment it is created (not when its task
+/// first runs: a burst of arrivals creates many users before any runs, and
+/// `max_users` must hold through it) until its task ends, however it ends:
+/// normally, cut off at the end of the run, before it ever ran, or by a
+/// panic (which must not leave the worker waiting for a user that is gone).
+#[derive(Debug)]
+pub(crate) struct Alive {
+    worker: Rc<Worker>,
+    handle: Rc<VuHandle>,
 }
 
-impl<'a> Alive<'a> {
-    fn new(worker: &'a Worker, handle: &'a VuHandle) -> Self {
+impl Alive {
+    pub(crate) fn new(worker: Rc<Worker>, handle: Rc<VuHandle>) -> Self {
         worker.users_started();
         Alive { worker, handle }
     }
 }
 
-impl Drop for Alive<'_> {
+impl Drop for Alive {
     fn drop(&mut self) {
         self.handle.done.set(true);
         self.worker.users_stopped();

@@ -370,9 +370,14 @@ impl Worker {
             unique_rows: vec![None; self.plan.data.len()],
             secrets: Vec::new(),
         };
-        self.users
-            .borrow_mut()
-            .spawn_local(vu::live(self.clone(), vu, pacer, handle.clone()));
+        let alive = vu::Alive::new(self.clone(), handle.clone());
+        self.users.borrow_mut().spawn_local(vu::live(
+            self.clone(),
+            vu,
+            pacer,
+            handle.clone(),
+            alive,
+        ));
         handle
     }
 
