@@ -45,8 +45,8 @@ mod tally;
 mod verdict;
 
 pub use aggregate::{Aggregate, TIMESERIES_MAX_POINTS};
-pub use compare::{CompareKind, ComparedRow, Figures, compare};
 pub use catalog::{Catalog, JourneyMeta, RequestMeta, SectionKind, SectionMeta};
+pub use compare::{CompareKind, ComparedRow, Figures, compare};
 pub use error::DecodeError;
 pub use failure::{
     EXAMPLE_BODY_MAX, EXAMPLE_TEXT_MAX, EXAMPLES_PER_CATEGORY, FailureCategory, FailureExample,
