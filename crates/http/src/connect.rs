@@ -70,6 +70,7 @@ pub(crate) async fn connect(
                     return Err(TransportError::Tls {
                         detail: tls_failure(&e, tls),
                         timings: Timings::default(),
+                        transfer: Default::default(),
                     });
                 }
                 Err(_) => return Err(connect_timed_out()),
@@ -116,6 +117,7 @@ fn connect_timed_out() -> TransportError {
     TransportError::Timeout {
         phase: Phase::Connect,
         timings: Timings::default(),
+        transfer: Default::default(),
     }
 }
 
@@ -131,10 +133,11 @@ async fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, TransportError>
         tokio::net::lookup_host((host, port))
             .await
             .map_err(|e| TransportError::Connect {
-                target: target(),
+                target: target().into(),
                 cause: ConnectCause::Dns,
                 detail: e.to_string(),
                 timings: Timings::default(),
+                transfer: Default::default(),
             })?;
     let mut last = None;
     for addr in addrs {
@@ -144,10 +147,11 @@ async fn tcp_connect(host: &str, port: u16) -> Result<TcpStream, TransportError>
         }
     }
     Err(last.unwrap_or_else(|| TransportError::Connect {
-        target: target(),
+        target: target().into(),
         cause: ConnectCause::Dns,
         detail: "no address found".into(),
         timings: Timings::default(),
+        transfer: Default::default(),
     }))
 }
 
@@ -160,9 +164,10 @@ fn connect_error(target: String, error: &io::Error) -> TransportError {
         _ => ConnectCause::Other,
     };
     TransportError::Connect {
-        target,
+        target: target.into(),
         cause,
         detail: error.to_string(),
         timings: Timings::default(),
+        transfer: Default::default(),
     }
 }

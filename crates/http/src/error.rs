@@ -69,42 +69,85 @@ impl fmt::Display for ConnectCause {
     }
 }
 
+/// Bytes moved before a failure, all hops and retries included: a request
+/// that timed out or was reset after it was written was still sent, and
+/// the counts must say so.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Transfer {
+    /// Bytes written to sockets (of a partial write too).
+    pub sent: u64,
+    /// Bytes read from sockets.
+    pub received: u64,
+}
+
 /// A request that produced no HTTP response. Every variant carries the
-/// [`Timings`] measured until the failure (`total` is the time spent).
+/// [`Timings`] measured until the failure (`total` is the time spent) and
+/// the [`Transfer`] until then.
 #[derive(Debug, thiserror::Error)]
 pub enum TransportError {
     /// The TCP connection could not be opened.
     #[error("connect to {target} failed ({cause}): {detail}")]
     Connect {
-        target: String,
+        /// `host:port`. Boxed, not a `String`, so that the error (returned
+        /// on every request's path) stays within 128 bytes.
+        target: Box<str>,
         cause: ConnectCause,
         detail: String,
         timings: Timings,
+        transfer: Transfer,
     },
     /// The request's deadline (or the connect timeout) passed.
     #[error("timed out during {phase} after {:?}", timings.total)]
-    Timeout { phase: Phase, timings: Timings },
+    Timeout {
+        phase: Phase,
+        timings: Timings,
+        transfer: Transfer,
+    },
     /// The peer closed or reset the connection mid-request or mid-response
     /// (on HTTP/2 also: it reset the stream, or sent GOAWAY).
     #[error("connection reset: {detail}")]
-    Reset { detail: String, timings: Timings },
+    Reset {
+        detail: String,
+        timings: Timings,
+        transfer: Transfer,
+    },
     /// The TLS handshake or a TLS record failed.
     #[error("TLS error: {detail}")]
-    Tls { detail: String, timings: Timings },
+    Tls {
+        detail: String,
+        timings: Timings,
+        transfer: Transfer,
+    },
     /// The response was not valid HTTP/1.1 or HTTP/2 (or its gzip body was
     /// corrupt), or HTTP/2 was required and the server did not agree to it.
     #[error("invalid HTTP response: {detail}")]
-    Protocol { detail: String, timings: Timings },
+    Protocol {
+        detail: String,
+        timings: Timings,
+        transfer: Transfer,
+    },
     /// More redirects than `ClientConfig::max_redirects`.
     #[error("more than {max} redirects")]
-    TooManyRedirects { max: u8, timings: Timings },
+    TooManyRedirects {
+        max: u8,
+        timings: Timings,
+        transfer: Transfer,
+    },
     /// The request itself could not be sent as given (bad host, CR/LF in a
     /// header, unsupported redirect scheme is a `Protocol` error instead).
     #[error("invalid request: {detail}")]
-    InvalidRequest { detail: String, timings: Timings },
+    InvalidRequest {
+        detail: String,
+        timings: Timings,
+        transfer: Transfer,
+    },
     /// Any other socket error.
     #[error("I/O error: {detail}")]
-    Io { detail: String, timings: Timings },
+    Io {
+        detail: String,
+        timings: Timings,
+        transfer: Transfer,
+    },
 }
 
 impl TransportError {
@@ -126,6 +169,33 @@ impl TransportError {
     /// What was measured until the failure; `total` is the time spent.
     pub fn timings(&self) -> Timings {
         *self.timings_slot()
+    }
+
+    /// Bytes moved until the failure.
+    pub fn transfer(&self) -> Transfer {
+        match self {
+            TransportError::Connect { transfer, .. }
+            | TransportError::Timeout { transfer, .. }
+            | TransportError::Reset { transfer, .. }
+            | TransportError::Tls { transfer, .. }
+            | TransportError::Protocol { transfer, .. }
+            | TransportError::TooManyRedirects { transfer, .. }
+            | TransportError::InvalidRequest { transfer, .. }
+            | TransportError::Io { transfer, .. } => *transfer,
+        }
+    }
+
+    pub(crate) fn set_transfer(&mut self, value: Transfer) {
+        match self {
+            TransportError::Connect { transfer, .. }
+            | TransportError::Timeout { transfer, .. }
+            | TransportError::Reset { transfer, .. }
+            | TransportError::Tls { transfer, .. }
+            | TransportError::Protocol { transfer, .. }
+            | TransportError::TooManyRedirects { transfer, .. }
+            | TransportError::InvalidRequest { transfer, .. }
+            | TransportError::Io { transfer, .. } => *transfer = value,
+        }
     }
 
     fn timings_slot(&self) -> &Timings {
@@ -158,6 +228,7 @@ impl TransportError {
         TransportError::Protocol {
             detail: detail.into(),
             timings: Timings::default(),
+            transfer: Transfer::default(),
         }
     }
 
@@ -165,6 +236,7 @@ impl TransportError {
         TransportError::Reset {
             detail: detail.into(),
             timings: Timings::default(),
+            transfer: Transfer::default(),
         }
     }
 
@@ -172,12 +244,14 @@ impl TransportError {
         TransportError::InvalidRequest {
             detail: detail.into(),
             timings: Timings::default(),
+            transfer: Transfer::default(),
         }
     }
 
     /// Classifies a socket error met while writing or reading.
     pub(crate) fn from_io(error: &io::Error) -> Self {
         let timings = Timings::default();
+        let transfer = Transfer::default();
         match error.kind() {
             io::ErrorKind::ConnectionReset
             | io::ErrorKind::ConnectionAborted
@@ -186,15 +260,18 @@ impl TransportError {
             | io::ErrorKind::NotConnected => TransportError::Reset {
                 detail: error.to_string(),
                 timings,
+                transfer,
             },
             // Only rustls reports InvalidData on our streams: a bad record.
             io::ErrorKind::InvalidData => TransportError::Tls {
                 detail: error.to_string(),
                 timings,
+                transfer,
             },
             _ => TransportError::Io {
                 detail: error.to_string(),
                 timings,
+                transfer,
             },
         }
     }

@@ -57,6 +57,24 @@ impl std::fmt::Debug for Http2 {
     }
 }
 
+/// A connection's counts as they stood when an exchange began.
+#[derive(Debug)]
+pub(crate) struct Unreported {
+    counts: Rc<Counts>,
+    sent: u64,
+    received: u64,
+}
+
+impl Unreported {
+    /// Bytes moved since: (sent, received).
+    pub(crate) fn since(&self) -> (u64, u64) {
+        (
+            self.counts.sent.get() - self.sent,
+            self.counts.received.get() - self.received,
+        )
+    }
+}
+
 /// What one request on the connection came to.
 #[derive(Debug)]
 pub(crate) struct Attempt {
@@ -114,6 +132,16 @@ impl Http2 {
         let mut cx = Context::from_waker(Waker::noop());
         Pin::new(&mut self.conn).poll(&mut cx).is_pending()
             && !matches!(self.send.poll_ready(&mut cx), Poll::Ready(Err(_)))
+    }
+
+    /// The byte counts and what of them is reported already: should the
+    /// exchange be dropped (a timeout), the session counts the rest itself.
+    pub(crate) fn unreported(&self) -> Unreported {
+        Unreported {
+            counts: self.counts.clone(),
+            sent: self.reported_sent,
+            received: self.reported_received,
+        }
     }
 
     /// Sends `request` with `body` and reads the response, polling the

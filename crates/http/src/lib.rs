@@ -134,7 +134,7 @@ pub use client::Client;
 pub use config::ClientConfig;
 pub use cookie_jar::{MAX_COOKIE_BYTES, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN};
 pub use cookie_store;
-pub use error::{ConfigError, ConnectCause, Phase, TransportError};
+pub use error::{ConfigError, ConnectCause, Phase, Transfer, TransportError};
 pub use headers::Headers;
 pub use request::{Request, Scheme};
 pub use response::{Response, Timings};

@@ -29,8 +29,8 @@ use crate::client::Client;
 use crate::connect::connect;
 use crate::cookie_jar::CookieJar;
 use crate::deadline::Deadline;
-use crate::error::{Phase, TransportError};
-use crate::http2::Http2;
+use crate::error::{Phase, Transfer, TransportError};
+use crate::http2::{Http2, Unreported};
 use crate::http2_head;
 use crate::pool::{BufferPool, Buffers, INLINE_BODY};
 use crate::read::{Progress, RawResponse, read_response};
@@ -84,6 +84,9 @@ struct Tally {
     redirects: u8,
     sent: u64,
     received: u64,
+    /// The HTTP/2 exchange in progress: if it is dropped (the deadline
+    /// passed), its bytes are counted from here.
+    http2_in_flight: Option<Unreported>,
 }
 
 impl Session {
@@ -126,6 +129,7 @@ impl Session {
                         Poll::Ready(Err(TransportError::Timeout {
                             phase: phase.get(),
                             timings: Timings::default(),
+                            transfer: Default::default(),
                         }))
                     })
                     .await
@@ -134,6 +138,11 @@ impl Session {
             }
         };
         self.timer = timer;
+        if let Some(in_flight) = tally.http2_in_flight.take() {
+            let (sent, received) = in_flight.since();
+            tally.sent += sent;
+            tally.received += received;
+        }
         let timings = Timings {
             connect: tally.connect,
             tls: tally.tls,
@@ -156,6 +165,10 @@ impl Session {
             }),
             Err(mut error) => {
                 error.set_timings(timings);
+                error.set_transfer(Transfer {
+                    sent: tally.sent,
+                    received: tally.received,
+                });
                 Err(error)
             }
         }
@@ -212,6 +225,7 @@ impl Session {
                 return Err(TransportError::TooManyRedirects {
                     max,
                     timings: Timings::default(),
+                    transfer: Default::default(),
                 });
             }
             hop = hop.follow(raw.status, location)?;
@@ -319,6 +333,7 @@ impl Session {
                     // response and stream handles) is several times that of
                     // an HTTP/1.1 one, and every request's future would
                     // otherwise carry its room.
+                    tally.http2_in_flight = Some(http2.unreported());
                     let attempt = Box::pin(http2.exchange(
                         request,
                         hop.body,
@@ -327,6 +342,7 @@ impl Session {
                         phase,
                     ))
                     .await;
+                    tally.http2_in_flight = None;
                     tally.sent += attempt.sent;
                     tally.received += attempt.received;
                     if attempt.first_byte.is_some() {
@@ -488,6 +504,25 @@ fn write_request<'b>(
     }
 }
 
+/// `write_all` that counts as it goes: bytes of a write that fails (a
+/// reset) or never ends (a timeout drops it) reached the socket all the
+/// same, and the server may have read them.
+async fn write_counted(
+    stream: &mut Stream,
+    mut bytes: &[u8],
+    sent: &mut u64,
+) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        let n = stream.write(bytes).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        *sent += n as u64;
+        bytes = &bytes[n..];
+    }
+    Ok(())
+}
+
 /// Writes the request on `stream` and reads its response.
 #[allow(clippy::too_many_arguments)]
 async fn exchange_on(
@@ -503,12 +538,12 @@ async fn exchange_on(
 ) -> Result<RawResponse, TransportError> {
     phase.set(Phase::Write);
     let write = |e: std::io::Error| TransportError::from_io(&e);
-    stream.write_all(&buffers.write).await.map_err(write)?;
-    tally.sent += buffers.write.len() as u64;
-    if !separate_body.is_empty() {
-        stream.write_all(separate_body).await.map_err(write)?;
-        tally.sent += separate_body.len() as u64;
-    }
+    write_counted(stream, &buffers.write, &mut tally.sent)
+        .await
+        .map_err(write)?;
+    write_counted(stream, separate_body, &mut tally.sent)
+        .await
+        .map_err(write)?;
     stream.flush().await.map_err(write)?;
     phase.set(Phase::Headers);
     read_response(

@@ -18,6 +18,7 @@ use starling_scenario::{Body, RequestStep, UserType};
 use tokio::time::Instant;
 
 use super::{Flow, failed};
+use crate::redact::Redactor;
 use crate::target::{Origin, parse_absolute};
 use crate::vu::{Iteration, Received, Vu, scope};
 use crate::worker::Worker;
@@ -109,7 +110,33 @@ pub(crate) async fn send(
     match result {
         Err(error) => {
             let category = transport_category(&error);
+            let example = |redactor: &mut Redactor<'_>| {
+                redactor.request(&header_refs, &prepared.path, &prepared.body);
+                FailureExample {
+                    url: prepared.url(),
+                    status: None,
+                    body: String::new(),
+                    error: error.to_string(),
+                }
+            };
+            if let TransportError::InvalidRequest { .. } = error {
+                // The client refused what the scenario rendered (a CR or
+                // LF in a header, a bad host) before writing a byte: like
+                // a template error, the journey says why, and no request
+                // is counted that the server never received.
+                worker.example(step.id, category, |redactor| {
+                    vu.secrets_into(redactor);
+                    example(redactor)
+                });
+                worker.journey_example(it.journey, category, |redactor| {
+                    vu.secrets_into(redactor);
+                    example(redactor)
+                });
+                it.last = None;
+                return Err(category);
+            }
             let timings = error.timings();
+            let transfer = error.transfer();
             worker.record_request(
                 step.id,
                 &RequestRecord {
@@ -118,21 +145,17 @@ pub(crate) async fn send(
                     ttfb: None,
                     total: timings.total,
                     schedule_lag: lag,
-                    bytes_sent: 0,
-                    bytes_received: 0,
+                    // A timeout or a reset after the request was written:
+                    // it was sent all the same.
+                    bytes_sent: transfer.sent,
+                    bytes_received: transfer.received,
                     redirects: 0,
                     failure: Some(category),
                 },
             );
             worker.example(step.id, category, |redactor| {
                 vu.secrets_into(redactor);
-                redactor.request(&header_refs, &prepared.path, &prepared.body);
-                FailureExample {
-                    url: prepared.url(),
-                    status: None,
-                    body: String::new(),
-                    error: error.to_string(),
-                }
+                example(redactor)
             });
             it.last = None;
             Err(category)
@@ -272,14 +295,18 @@ fn check<'s>(
         .collect()
 }
 
+/// Every kind, matched on the type (a new kind must be placed here). A
+/// request the client refused to send is the scenario's doing, as a
+/// template error is, not a protocol fault of the server.
 fn transport_category(error: &TransportError) -> FailureCategory {
-    match error.kind() {
-        "connect" => FailureCategory::Connect,
-        "timeout" => FailureCategory::Timeout,
-        "reset" => FailureCategory::Reset,
-        "tls" => FailureCategory::Tls,
-        "redirects" => FailureCategory::Redirects,
-        _ => FailureCategory::Protocol,
+    match error {
+        TransportError::Connect { .. } => FailureCategory::Connect,
+        TransportError::Timeout { .. } => FailureCategory::Timeout,
+        TransportError::Reset { .. } => FailureCategory::Reset,
+        TransportError::Tls { .. } => FailureCategory::Tls,
+        TransportError::TooManyRedirects { .. } => FailureCategory::Redirects,
+        TransportError::InvalidRequest { .. } => FailureCategory::Template,
+        TransportError::Protocol { .. } | TransportError::Io { .. } => FailureCategory::Protocol,
     }
 }
 
