@@ -84,35 +84,40 @@ impl Diagnostic {
     }
 }
 
+/// Characters of a source line shown on each side of the column: a 50 MB
+/// line must not become a 50 MB message.
+const SNIPPET_SIDE: usize = 60;
+/// Longest message shown, in characters (a message may quote the file).
+const MESSAGE_MAX: usize = 2000;
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let path = self.source.path.display();
+        let message = shown(&self.message, MESSAGE_MAX);
         if self.line == 0 {
-            return write!(f, "{path}: {}: {}", self.severity.as_str(), self.message);
+            return write!(f, "{path}: {}: {message}", self.severity.as_str());
         }
         write!(
             f,
-            "{path}:{}:{}: {}: {}",
+            "{path}:{}:{}: {}: {message}",
             self.line,
             self.column,
             self.severity.as_str(),
-            self.message
         )?;
         if let Some(line) = self.source_line() {
             let gutter = " ".repeat(self.line.to_string().len());
-            let start = self.column.saturating_sub(1);
+            let column = self.column.saturating_sub(1);
             // Underline the span on this line only, at least one caret.
-            let rest = line.chars().count().saturating_sub(start);
             let width = self
                 .text()
                 .get(self.offset..self.offset + self.len)
                 .map_or(1, |s| {
                     s.lines().next().map_or(1, |first| first.chars().count())
                 });
-            let width = width.clamp(1, rest.max(1));
+            let (snippet, start, width) = window(line, column, width);
             write!(
                 f,
-                "\n{gutter} |\n{} | {line}\n{gutter} | {}{}",
+                "\n{gutter} |\n{} | {snippet}\n{gutter} | {}{}",
                 self.line,
                 " ".repeat(start),
                 "^".repeat(width)
@@ -120,6 +125,57 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// At most `max` characters of `text`, control characters (which could
+/// drive the terminal) shown as `\u{..}`.
+fn shown(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() && c != '\n' {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The part of `line` around character `column`, cut with `…` on a side
+/// that goes on; returns it, the caret's column in it, and the caret
+/// width (at least 1, within the part shown). Control characters become
+/// `�`, one character each, so the caret stays in place (a tab is kept).
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let first = column.saturating_sub(SNIPPET_SIDE);
+    let last = column.saturating_add(SNIPPET_SIDE);
+    let mut out = String::new();
+    if first > 0 {
+        out.push('…');
+    }
+    let mut count: usize = 0;
+    let mut more = false;
+    for (i, c) in line.chars().enumerate().skip(first) {
+        if i >= last {
+            more = true;
+            break;
+        }
+        out.push(if c.is_control() && c != '\t' {
+            '\u{fffd}'
+        } else {
+            c
+        });
+        count += 1;
+    }
+    if more {
+        out.push('…');
+    }
+    let start = column - first + usize::from(first > 0);
+    let rest = count.saturating_sub(column - first);
+    (out, start, width.clamp(1, rest.max(1)))
 }
 
 impl std::error::Error for Diagnostic {}
@@ -176,6 +232,20 @@ impl Diagnostics {
         for (i, item) in self.items.iter().enumerate() {
             if i > 0 {
                 out.push('\n');
+            }
+            // miette draws whole lines as they are: a very long one (or
+            // message), or one holding a control character, is shown in
+            // the plain form, which cuts and escapes.
+            let unsafe_text = |text: &str| text.chars().any(|c| c.is_control() && c != '\t');
+            let plain = item.message.len() > MESSAGE_MAX
+                || unsafe_text(&item.message)
+                || item
+                    .source_line()
+                    .is_some_and(|line| line.len() > 2 * SNIPPET_SIDE + 40 || unsafe_text(line));
+            if plain {
+                out.push_str(&item.to_string());
+                out.push('\n');
+                continue;
             }
             // Writing to a String cannot fail; a handler error would only
             // lose the drawing, so fall back to the plain form.

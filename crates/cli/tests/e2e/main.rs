@@ -16,6 +16,7 @@
 //! - `results_cmds`: `report`, `merge` and `compare` on results files.
 //! - `trust`: runs that must end and keep their results whatever happens.
 //! - `secrets`: no planted secret reaches any output.
+//! - `terminal_safety`: control characters from the scenario are escaped.
 //! - `verdicts`: thresholds, exit codes, output paths and safe writes.
 
 mod bad_input;
@@ -31,6 +32,7 @@ mod secrets;
 mod services;
 mod signals;
 mod support;
+mod terminal_safety;
 mod trust;
 mod validate;
 mod verdicts;

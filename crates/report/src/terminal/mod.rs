@@ -1,5 +1,6 @@
 //! The end-of-run tables on the terminal, read only from a `Summary`.
 
+mod escape;
 mod failures;
 mod header;
 mod journeys;
@@ -45,6 +46,9 @@ pub fn render_terminal(
     opts: &TerminalOptions,
 ) -> io::Result<()> {
     let style = Style { opts };
+    // Names and examples come from the scenario and the server: no
+    // control character of theirs reaches the terminal.
+    let summary = &escape::summary(summary);
     header::render(summary, out, &style)?;
     journeys::render(summary, out, &style)?;
     requests::render(summary, out, &style)?;
@@ -70,7 +74,11 @@ pub fn render_table(
     style.title(out, title)?;
     let mut table = style.table(header, right_from);
     for row in rows {
-        table.add_row(row);
+        table.add_row(
+            row.iter()
+                .map(|cell| escape::printable(cell).into_owned())
+                .collect::<Vec<_>>(),
+        );
     }
     style.print(out, &table)
 }
