@@ -35,7 +35,11 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
     config.scenario_hash = std::fs::read(&args.file)
         .ok()
         .map(|text| fingerprint(&text));
-    let checkpoint = parse_duration_flag("--checkpoint-every", &args.checkpoint_every)?;
+    // `0` (no unit needed for nothing) turns checkpoints off.
+    let checkpoint = match args.checkpoint_every.trim() {
+        "0" => Duration::ZERO,
+        every => parse_duration_flag("--checkpoint-every", every)?,
+    };
     let outputs = Outputs {
         files: Files {
             out: args.out.as_deref(),
