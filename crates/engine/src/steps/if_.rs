@@ -2,6 +2,7 @@
 //! read the latest response.
 
 use starling_metrics::FailureCategory;
+use starling_scenario::runtime::with_rng;
 use starling_scenario::{If, OnFailure};
 
 use super::{Flow, failed, run_list};
@@ -11,9 +12,10 @@ use crate::worker::Worker;
 
 pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: &If) -> Flow {
     let holds = {
+        let info = vu.info();
         let last = it.last.as_ref().map(Received::view);
-        let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
-        step.condition.is_true(&scope)
+        let scope = scope(&vu.vars, info, it, last.as_ref());
+        with_rng(&mut vu.rng, || step.condition.is_true(&scope))
     };
     match holds {
         Ok(true) => run_list(worker, vu, it, &step.then).await,

@@ -6,6 +6,7 @@ use tokio::time::Instant;
 
 use starling_metrics::FailureCategory;
 use starling_scenario::Poll;
+use starling_scenario::runtime::with_rng;
 
 use super::{Flow, failed};
 use crate::steps::request::send;
@@ -25,9 +26,10 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
         let sent = send(worker, vu, it, &poll.request, Some(deadline)).await;
         if sent.is_ok() {
             let done = {
+                let info = vu.info();
                 let last = it.last.as_ref().map(Received::view);
-                let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
-                poll.until.is_true(&scope)
+                let scope = scope(&vu.vars, info, it, last.as_ref());
+                with_rng(&mut vu.rng, || poll.until.is_true(&scope))
             };
             match done {
                 Ok(true) => break Ok(()),

@@ -3,6 +3,7 @@
 //! cannot trap a user forever).
 
 use starling_metrics::FailureCategory;
+use starling_scenario::runtime::with_rng;
 use starling_scenario::{OnFailure, Repeat, RepeatTimes};
 
 use super::{Flow, failed, run_list};
@@ -20,9 +21,10 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, step: 
                 if round >= *max {
                     false
                 } else {
+                    let info = vu.info();
                     let last = it.last.as_ref().map(Received::view);
-                    let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
-                    match condition.is_true(&scope) {
+                    let scope = scope(&vu.vars, info, it, last.as_ref());
+                    match with_rng(&mut vu.rng, || condition.is_true(&scope)) {
                         Ok(holds) => holds,
                         Err(error) => {
                             super::expression_failed(

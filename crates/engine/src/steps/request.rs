@@ -11,6 +11,7 @@ use starling_metrics::{FailureCategory, FailureExample, RequestRecord};
 use starling_scenario::capture::Capture;
 use starling_scenario::expect::ExpectFailure;
 use starling_scenario::response::ResponseView;
+use starling_scenario::runtime::with_rng;
 use starling_scenario::scope::Scope;
 use starling_scenario::template::Template;
 use starling_scenario::value::Value;
@@ -49,16 +50,21 @@ pub(crate) async fn send(
     deadline: Option<Instant>,
 ) -> Result<(), FailureCategory> {
     let prepared = {
+        let info = vu.info();
         let last = it.last.as_ref().map(Received::view);
-        let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
+        let scope = scope(&vu.vars, info, it, last.as_ref());
         let user_type = &worker.plan.user_types[vu.user_type];
-        prepare(
-            worker,
-            step,
-            &scope,
-            user_type,
-            &worker.plan.defaults.headers,
-        )
+        // Template functions (`uuid()`, `random_int`) draw from this
+        // user's seeded generator, so `--seed` repeats them too.
+        with_rng(&mut vu.rng, || {
+            prepare(
+                worker,
+                step,
+                &scope,
+                user_type,
+                &worker.plan.defaults.headers,
+            )
+        })
     };
     let prepared = match prepared {
         Ok(prepared) => prepared,
@@ -164,9 +170,10 @@ pub(crate) async fn send(
             let received = Received(response);
             let response = &received.0;
             let outcome = {
+                let info = vu.info();
                 let view = received.view();
-                let scope = scope(&vu.vars, vu.info(), it, Some(&view));
-                check(step, &view, &scope)
+                let scope = scope(&vu.vars, info, it, Some(&view));
+                with_rng(&mut vu.rng, || check(step, &view, &scope))
             };
             let failure = outcome.as_ref().err().map(|(category, _)| *category);
             worker.record_request(

@@ -2,6 +2,7 @@
 //! one can use an earlier one.
 
 use starling_metrics::FailureCategory;
+use starling_scenario::runtime::with_rng;
 use starling_scenario::{OnFailure, Set};
 
 use super::{Flow, failed};
@@ -12,9 +13,10 @@ use crate::worker::Worker;
 pub(crate) fn run(worker: &Worker, vu: &mut Vu, it: &Iteration, set: &Set) -> Flow {
     for (name, expr) in &set.vars {
         let value = {
+            let info = vu.info();
             let last = it.last.as_ref().map(Received::view);
-            let scope = scope(&vu.vars, vu.info(), it, last.as_ref());
-            expr.eval(&scope)
+            let scope = scope(&vu.vars, info, it, last.as_ref());
+            with_rng(&mut vu.rng, || expr.eval(&scope))
         };
         match value {
             Ok(value) => vu.vars.set(name, value),

@@ -43,6 +43,22 @@ fn build() -> Environment<'static> {
     env
 }
 
+/// Runs `f` with the template functions (`uuid()`, `random_int`,
+/// `random_string`) drawing from `rng`, a virtual user's seeded generator,
+/// instead of the thread's: a run with `--seed` then makes the same ids and
+/// numbers every time. The functions are registered once in a shared
+/// environment and cannot take the generator as an argument, so it is
+/// swapped into the thread's generator for the (synchronous) evaluation
+/// and its state taken back after.
+pub fn with_rng<R>(rng: &mut fastrand::Rng, f: impl FnOnce() -> R) -> R {
+    let outside = fastrand::get_seed();
+    fastrand::seed(rng.get_seed());
+    let out = f();
+    rng.seed(fastrand::get_seed());
+    fastrand::seed(outside);
+    out
+}
+
 /// A random (version 4) UUID in its hyphenated lower-case form.
 fn uuid() -> String {
     let mut bytes: [u8; 16] = fastrand::u128(..).to_be_bytes();
