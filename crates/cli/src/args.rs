@@ -59,6 +59,9 @@ pub(crate) enum Command {
         /// Merge even results of different scenarios.
         #[arg(long)]
         force: bool,
+        /// Merge an incomplete set of segments (some missing).
+        #[arg(long)]
+        partial: bool,
     },
     /// Compare two results files: p50/p95/p99, error rate and throughput per
     /// journey, request and service, with regressions flagged.
@@ -154,6 +157,19 @@ pub(crate) struct EngineArgs {
     /// `defaults.http`, else auto.
     #[arg(long = "http", value_name = "VERSION", env = "STARLING_HTTP")]
     pub(crate) http: Option<String>,
+    /// Run only segment INDEX of COUNT of the load (e.g. 0/3), one per
+    /// machine: users and arrivals k with k mod COUNT = INDEX.
+    #[arg(
+        long,
+        value_name = "INDEX/COUNT",
+        env = "STARLING_SEGMENT",
+        conflicts_with = "segments"
+    )]
+    pub(crate) segment: Option<String>,
+    /// Run one of COUNT segments, its index read from JOB_COMPLETION_INDEX
+    /// (a Kubernetes Indexed Job sets it).
+    #[arg(long, value_name = "COUNT")]
+    pub(crate) segments: Option<u32>,
 }
 
 #[derive(Debug, Args)]

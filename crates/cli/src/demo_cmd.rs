@@ -98,6 +98,8 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         insecure: false,
         ca_file: None,
         http: None,
+        segment: None,
+        segments: None,
     };
     let mut config = engine_config(&engine, name.to_owned())?;
     config.scenario_hash = Some(fingerprint(source.as_bytes()));

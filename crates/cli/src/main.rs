@@ -51,7 +51,8 @@ fn main() -> ExitCode {
             files,
             outputs,
             force,
-        } => merge_cmd::merge(&files, &outputs.files(), force),
+            partial,
+        } => merge_cmd::merge(&files, &outputs.files(), force, partial),
         Command::Compare {
             base,
             new,

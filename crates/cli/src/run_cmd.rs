@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use starling_engine::{Control, EngineError, RunConfig};
+use starling_engine::{Control, EngineError, RunConfig, Segment, SegmentError};
 use starling_http::HttpVersion;
 use starling_metrics::Summary;
 use starling_scenario::{BaseUrl, Plan};
@@ -137,6 +137,7 @@ pub(crate) fn engine_config(
             .map_err(|e| Failure::Input(format!("--http `{version}`: {e}")))?;
         config.http_version = Some(parsed);
     }
+    config.segment = segment(args)?;
     if let Some(workers) = args.workers {
         if workers == 0 {
             return Err(Failure::Input("--workers must be at least 1".into()));
@@ -144,6 +145,28 @@ pub(crate) fn engine_config(
         config.workers = workers;
     }
     Ok(config)
+}
+
+/// `--segment i/n`, or `--segments n` with i from `JOB_COMPLETION_INDEX`.
+fn segment(args: &EngineArgs) -> Result<Segment, Failure> {
+    let bad = |flag: &str, e: SegmentError| Failure::Input(format!("{flag}: {e}"));
+    if let Some(text) = &args.segment {
+        return Segment::parse(text).map_err(|e| bad("--segment", e));
+    }
+    let Some(count) = args.segments else {
+        return Ok(Segment::WHOLE);
+    };
+    let index = std::env::var("JOB_COMPLETION_INDEX").map_err(|_| {
+        Failure::Input(
+            "--segments needs the segment's index in JOB_COMPLETION_INDEX (a Kubernetes Indexed Job sets it), or use --segment INDEX/COUNT".into(),
+        )
+    })?;
+    let index = index.trim().parse::<u32>().map_err(|_| {
+        Failure::Input(format!(
+            "JOB_COMPLETION_INDEX `{index}` is not a segment index (a whole number)"
+        ))
+    })?;
+    Segment::new(index, count).map_err(|e| bad("--segments", e))
 }
 
 pub(crate) fn parse_duration_flag(flag: &str, value: &str) -> Result<std::time::Duration, Failure> {

@@ -7,6 +7,8 @@ use std::time::Duration;
 use starling_http::HttpVersion;
 use starling_scenario::BaseUrl;
 
+use crate::segment::Segment;
+
 /// Settings of one run. The load shape itself is in the Plan.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -29,6 +31,8 @@ pub struct RunConfig {
     /// A fingerprint of the scenario's text, kept in the results so that
     /// `merge` can refuse results of different scenarios.
     pub scenario_hash: Option<String>,
+    /// This process's share of a run spread over several (`--segment`).
+    pub segment: Segment,
 }
 
 impl Default for RunConfig {
@@ -44,6 +48,7 @@ impl Default for RunConfig {
             http_version: None,
             scenario_name: String::from("scenario"),
             scenario_hash: None,
+            segment: Segment::WHOLE,
         }
     }
 }

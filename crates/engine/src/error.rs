@@ -18,4 +18,8 @@ pub enum EngineError {
     },
     #[error("--workers must be at least 1")]
     NoWorkers,
+    #[error(
+        "{segments} segments for a run of {users} users would leave segments idle: use at most {users} segments"
+    )]
+    IdleSegments { segments: u32, users: u64 },
 }

@@ -8,6 +8,7 @@
 //!   the closed model's population loop and the open model's arrivals.
 //! - `schedule` — the stage list as a curve over time, and its inverse for
 //!   arrival times; `population` — which user type each user gets.
+//! - `segment` — one machine's share of a run spread over several.
 //! - `pacer` — when a user's next journey starts (its wait, or an arrival).
 //! - `vu` — a virtual user and its life; `journey` — one iteration.
 //! - `steps/` — one file per step kind with its run.
@@ -32,6 +33,7 @@ mod redact;
 mod round;
 mod run;
 mod schedule;
+mod segment;
 mod steps;
 mod target;
 mod thresholds;
@@ -44,3 +46,4 @@ pub use error::EngineError;
 pub use round::Round;
 pub use run::{RunOutcome, run};
 pub use schedule::Schedule;
+pub use segment::{Segment, SegmentError};

@@ -122,6 +122,47 @@ mod tests {
         assert_eq!(s.next_type(), None);
     }
 
+    proptest::proptest! {
+        /// However a run is cut into segments and workers, their users
+        /// together are exactly the single-machine run's: the same numbers,
+        /// each once, with the same user types.
+        #[test]
+        fn segments_and_workers_together_run_the_single_plan(
+            users in 1u64..300,
+            count in 1u32..6,
+            workers in 1usize..4,
+            fixed in proptest::option::of(0u32..20),
+            weights in proptest::collection::vec(0.1f64..5.0, 1..4),
+        ) {
+            let mut types: Vec<(Option<u32>, f64)> = vec![(fixed, 0.0)];
+            types.extend(weights.iter().map(|&w| (None, w)));
+            let single: Vec<(u64, UserTypeId)> = {
+                let mut s = sequence(&types);
+                (0..users).map_while(|n| s.next_type().map(|t| (n, t))).collect()
+            };
+            let mut union = Vec::new();
+            for index in 0..count {
+                let segment = crate::segment::Segment::new(index, count).unwrap();
+                for worker in 0..workers {
+                    let lane = segment.lane(worker, workers);
+                    let mut s = sequence(&types);
+                    while let Some((number, user_type)) = s.next_for_worker(lane.slot, lane.stride) {
+                        if number >= users {
+                            break;
+                        }
+                        union.push((number, user_type));
+                    }
+                    // The closed model's count for this lane is its share.
+                    let share = crate::schedule::share(users, lane.slot, lane.stride);
+                    let mine = union.iter().filter(|(n, _)| *n as usize % lane.stride == lane.slot).count();
+                    proptest::prop_assert_eq!(share as usize, mine);
+                }
+            }
+            union.sort();
+            proptest::prop_assert_eq!(union, single);
+        }
+    }
+
     #[test]
     fn workers_split_users_by_number() {
         let mut s = sequence(&[(None, 1.0)]);

@@ -3,7 +3,7 @@
 //! later a web UI's snapshots). Building a `Summary` serialises every
 //! histogram, so it is done only when asked, on the collector's thread.
 
-use starling_metrics::{Aggregate, Progress, RunMeta, Summary, ThresholdSpec};
+use starling_metrics::{Aggregate, Progress, RunMeta, SegmentInfo, Summary, ThresholdSpec};
 
 /// One collection round, as the run's observer sees it.
 #[derive(Debug)]
@@ -14,6 +14,7 @@ pub struct Round<'a> {
     pub(crate) thresholds: &'a [ThresholdSpec],
     pub(crate) aborted_by: Option<&'a str>,
     pub(crate) scenario_hash: Option<&'a str>,
+    pub(crate) segment: Option<SegmentInfo>,
 }
 
 impl Round<'_> {
@@ -24,6 +25,7 @@ impl Round<'_> {
         summary.judge(self.thresholds, self.aborted_by);
         summary.run.partial = true;
         summary.run.scenario_hash = self.scenario_hash.map(str::to_owned);
+        summary.run.segment = self.segment;
         summary
     }
 }

@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use starling_http::{Client, ClientConfig, HttpVersion};
-use starling_metrics::{Aggregate, Progress, RunMeta, Summary};
+use starling_metrics::{Aggregate, Progress, RunMeta, SegmentInfo, Summary};
 use starling_scenario::{LoadModel, Plan};
 
 use crate::catalog::catalog;
@@ -17,6 +17,7 @@ use crate::error::EngineError;
 use crate::feeder::Feeders;
 use crate::round::Round;
 use crate::schedule::Schedule;
+use crate::segment::Segment;
 use crate::target::Targets;
 use crate::thresholds::{self, AbortWatch};
 use crate::worker::{self, Report, WorkerInit};
@@ -49,7 +50,8 @@ pub fn run(
     // Built once here so a bad CA file is reported before any worker starts.
     Client::new(http.clone()).map_err(|e| EngineError::Http(e.to_string()))?;
     let catalog = Arc::new(catalog(&plan));
-    let feeders = Arc::new(Feeders::new(&plan.data));
+    check_segment(&plan, config.segment)?;
+    let feeders = Arc::new(Feeders::new(&plan.data, config.segment));
     let seed = config
         .seed
         .or(plan.seed)
@@ -66,7 +68,7 @@ pub fn run(
     for index in 0..config.workers {
         let init = WorkerInit {
             index,
-            workers: config.workers,
+            lane: config.segment.lane(index, config.workers),
             plan: plan.clone(),
             targets: targets.clone(),
             feeders: feeders.clone(),
@@ -146,6 +148,7 @@ pub fn run(
                 thresholds: &declared,
                 aborted_by: watch.tripped(),
                 scenario_hash: config.scenario_hash.as_deref(),
+                segment: segment_info(config.segment),
             });
             deadline = (deadline + config.collect_every).max(Instant::now());
         }
@@ -161,9 +164,48 @@ pub fn run(
     summary.judge(&declared, watch.tripped());
     summary.run.errors = errors;
     summary.run.scenario_hash = config.scenario_hash.clone();
+    summary.run.segment = segment_info(config.segment);
     Ok(RunOutcome {
         summary,
         stopped_early,
+    })
+}
+
+/// A segment must have something to run: more segments than the users of
+/// a closed-model run (or than an open model's `max_users`) would leave
+/// some idle, which is better said than run.
+fn check_segment(plan: &Plan, segment: Segment) -> Result<(), EngineError> {
+    let count = u64::from(segment.count());
+    if count == 1 {
+        return Ok(());
+    }
+    let users = match plan.load.model {
+        LoadModel::Closed => {
+            let fixed: Option<u64> = plan.user_types.iter().map(|u| u.count.map(u64::from)).sum();
+            let peak = plan
+                .load
+                .stages
+                .iter()
+                .map(|s| s.target)
+                .fold(0.0, f64::max)
+                .floor() as u64;
+            Some(fixed.map_or(peak, |f| f.min(peak)))
+        }
+        LoadModel::Open => plan.load.max_users.map(u64::from),
+    };
+    match users {
+        Some(users) if users < count => Err(EngineError::IdleSegments {
+            segments: segment.count(),
+            users,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn segment_info(segment: Segment) -> Option<SegmentInfo> {
+    (segment.count() > 1).then(|| SegmentInfo {
+        index: segment.index(),
+        count: segment.count(),
     })
 }
 

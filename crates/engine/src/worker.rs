@@ -27,6 +27,7 @@ use crate::pacer::{Arrivals, Pacer};
 use crate::population::UserTypeSequence;
 use crate::redact::Redactor;
 use crate::schedule::{Schedule, share};
+use crate::segment::Lane;
 use crate::target::Targets;
 use crate::vu::{self, Vu, VuHandle};
 
@@ -51,7 +52,8 @@ pub(crate) struct Report {
 #[derive(Debug)]
 pub(crate) struct WorkerInit {
     pub(crate) index: usize,
-    pub(crate) workers: usize,
+    /// The users and arrivals this worker runs (its segment's share).
+    pub(crate) lane: Lane,
     pub(crate) plan: Arc<Plan>,
     pub(crate) targets: Arc<Targets>,
     pub(crate) feeders: Arc<Feeders>,
@@ -72,8 +74,7 @@ pub(crate) struct Worker {
     pub(crate) plan: Arc<Plan>,
     pub(crate) targets: Arc<Targets>,
     pub(crate) feeders: Arc<Feeders>,
-    index: usize,
-    workers: usize,
+    lane: Lane,
     client: Client,
     shard: RefCell<Shard>,
     state: Cell<RunState>,
@@ -200,8 +201,7 @@ impl Worker {
         Some(Worker {
             targets: init.targets,
             feeders: init.feeders,
-            index: init.index,
-            workers: init.workers,
+            lane: init.lane,
             client,
             shard: RefCell::new(Shard::new(&init.catalog)),
             state: Cell::new(state),
@@ -403,7 +403,8 @@ async fn closed_model(worker: &Rc<Worker>) {
     let load = &worker.plan.load;
     let schedule = Schedule::new(&load.stages);
     let final_users = load.stages.last().map_or(0.0, |s| s.target);
-    let final_share = share(whole(final_users), worker.index, worker.workers);
+    let lane = worker.lane;
+    let final_share = share(whole(final_users), lane.slot, lane.stride);
     let mut types = UserTypeSequence::new(&worker.plan);
     let mut types_left = true;
     let mut users: Vec<Rc<VuHandle>> = Vec::new();
@@ -412,9 +413,9 @@ async fn closed_model(worker: &Rc<Worker>) {
         if schedule.end().is_some_and(|end| t >= end) {
             break;
         }
-        let wanted = share(whole(schedule.value_at(t)), worker.index, worker.workers) as usize;
+        let wanted = share(whole(schedule.value_at(t)), lane.slot, lane.stride) as usize;
         while types_left && users.len() < wanted {
-            match types.next_for_worker(worker.index, worker.workers) {
+            match types.next_for_worker(lane.slot, lane.stride) {
                 Some((number, user_type)) => {
                     let pacer = Pacer::Closed { last_start: None };
                     users.push(worker.spawn_user(number, user_type, pacer));
@@ -446,15 +447,17 @@ async fn open_model(worker: &Rc<Worker>) {
     let schedule = Schedule::new(&load.stages);
     let max_users = share(
         u64::from(load.max_users.unwrap_or(DEFAULT_MAX_USERS)),
-        worker.index,
-        worker.workers,
+        worker.lane.slot,
+        worker.lane.stride,
     ) as usize;
     let arrivals = Rc::new(Arrivals::default());
     let max_wait = worker.plan.defaults.timeout;
     let mut types = UserTypeSequence::new(&worker.plan);
-    // Arrival m of the run goes to worker m % workers; its due time is
-    // computed from the run's start, so the rate never drifts.
-    let mut number = worker.index as u64;
+    // Arrival m of the whole run (over every segment) goes to the lane
+    // that owns number m; its due time is computed from the run's start,
+    // so the rate never drifts and the segments' union is one schedule.
+    let lane = worker.lane;
+    let mut number = lane.slot as u64;
     let end = schedule.end();
     while let Some(due) = schedule.time_of_area(number as f64) {
         // Arrivals are due within the run, [0, end): one due at the very
@@ -481,7 +484,7 @@ async fn open_model(worker: &Rc<Worker>) {
         arrivals.push(due);
         if arrivals.unserved() > 0
             && worker.live_users.get() < max_users
-            && let Some((number, user_type)) = types.next_for_worker(worker.index, worker.workers)
+            && let Some((number, user_type)) = types.next_for_worker(lane.slot, lane.stride)
         {
             worker.spawn_user(number, user_type, Pacer::open(arrivals.clone()));
         }
@@ -493,7 +496,7 @@ async fn open_model(worker: &Rc<Worker>) {
             arrivals.drop_oldest();
             worker.shard().arrival_dropped();
         }
-        number += worker.workers as u64;
+        number += lane.stride as u64;
     }
     // Until the run's end, arrivals still waiting may find a free user (the
     // last one was pushed a moment ago and its user has not run yet).

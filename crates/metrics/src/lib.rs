@@ -59,7 +59,7 @@ pub use shard::{Shard, Snapshot};
 pub use summarize::RunMeta;
 pub use summary::{
     ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, RequestSummary, RunInfo,
-    SectionSummary, ServiceSummary, StepFailure, Summary, TimePoint, Totals, VERSION,
+    SectionSummary, SegmentInfo, ServiceSummary, StepFailure, Summary, TimePoint, Totals, VERSION,
 };
 pub use verdict::{
     ThresholdMetric, ThresholdResult, ThresholdScope, ThresholdSpec, ThresholdStatus, Verdict,

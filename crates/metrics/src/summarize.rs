@@ -105,6 +105,7 @@ pub(crate) fn build(
             partial: false,
             // Set by whoever knows the scenario (the engine's config).
             scenario_hash: None,
+            segment: None,
         },
         totals,
         services: services(&requests, millis),

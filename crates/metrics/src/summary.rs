@@ -96,6 +96,16 @@ pub struct RunInfo {
     /// digits): results of one scenario, whatever their flags, share it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_hash: Option<String>,
+    /// Which share of a run spread over several machines this is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<SegmentInfo>,
+}
+
+/// Segment `index` of `count` (`--segment index/count`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentInfo {
+    pub index: u32,
+    pub count: u32,
 }
 
 /// The whole run, over every request and journey.

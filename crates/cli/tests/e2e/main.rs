@@ -14,6 +14,7 @@
 //! - `demo_cmd`: `starling demo`.
 //! - `signals`: Ctrl-C (SIGINT) and SIGTERM during a run.
 //! - `results_cmds`: `report`, `merge` and `compare` on results files.
+//! - `segments`: one run spread over processes with `--segment`.
 //! - `trust`: runs that must end and keep their results whatever happens.
 //! - `secrets`: no planted secret reaches any output.
 //! - `terminal_safety`: control characters from the scenario are escaped.
@@ -29,6 +30,7 @@ mod open_model;
 mod polling;
 mod results_cmds;
 mod secrets;
+mod segments;
 mod services;
 mod signals;
 mod support;
