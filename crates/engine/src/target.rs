@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use starling_http::Scheme;
+use starling_scenario::origin::{OriginText, split_url};
 use starling_scenario::{Base, BaseUrl, Plan};
 
 use crate::error::EngineError;
@@ -20,27 +21,26 @@ pub(crate) struct Origin {
 impl Origin {
     fn from_base(base: &BaseUrl) -> Origin {
         Origin {
-            scheme: match base.scheme {
-                starling_scenario::Scheme::Http => Scheme::Http,
-                starling_scenario::Scheme::Https => Scheme::Https,
-            },
+            scheme: http_scheme(base.scheme),
             host: base.host.clone(),
             port: base.port,
             prefix: base.prefix.clone(),
         }
     }
 
-    /// `scheme://host:port` for failure examples.
+    /// `scheme://host:port` for failure examples, written as the scenario
+    /// crate writes every origin (IPv6 in brackets, once).
     pub(crate) fn display(&self) -> String {
         let scheme = match self.scheme {
-            Scheme::Http => "http",
-            Scheme::Https => "https",
+            Scheme::Http => starling_scenario::Scheme::Http,
+            Scheme::Https => starling_scenario::Scheme::Https,
         };
-        if self.host.contains(':') {
-            format!("{scheme}://[{}]:{}", self.host, self.port)
-        } else {
-            format!("{scheme}://{}:{}", self.host, self.port)
+        OriginText {
+            scheme,
+            host: &self.host,
+            port: self.port,
         }
+        .to_string()
     }
 }
 
@@ -107,61 +107,38 @@ fn uses_target(plan: &Plan) -> bool {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct AbsoluteUrl<'a> {
     pub(crate) scheme: Scheme,
-    pub(crate) host: &'a str,
+    /// Normalised by the scenario's origin parser (IPv6 without brackets),
+    /// so the client keys its connections by the same text as a base's.
+    pub(crate) host: String,
     pub(crate) port: u16,
     pub(crate) path_and_query: Cow<'a, str>,
 }
 
-/// Splits `http://host:port/path?q` (IPv6 hosts in brackets). Returns a
-/// message naming what is wrong when the URL is not usable.
+/// Splits `http://host:port/path?q` with the scenario's origin parser, the
+/// one base URLs go through. Returns a message naming what is wrong when
+/// the URL is not usable.
 pub(crate) fn parse_absolute(url: &str) -> Result<AbsoluteUrl<'_>, String> {
-    let (scheme, rest) = if let Some(rest) = url.strip_prefix("http://") {
-        (Scheme::Http, rest)
-    } else if let Some(rest) = url.strip_prefix("https://") {
-        (Scheme::Https, rest)
+    let split = split_url(url).map_err(|e| format!("URL `{url}`: {e}"))?;
+    // A fragment is the client's own; it is never sent.
+    let rest = split.rest.split('#').next().unwrap_or("");
+    let path_and_query = if rest.starts_with('/') {
+        Cow::Borrowed(rest)
     } else {
-        return Err(format!("`{url}` is not an http:// or https:// URL"));
+        Cow::Owned(format!("/{rest}"))
     };
-    let split = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(split);
-    let path_and_query = if path.starts_with('/') {
-        Cow::Borrowed(path)
-    } else {
-        Cow::Owned(format!("/{path}"))
-    };
-    let default_port = match scheme {
-        Scheme::Http => 80,
-        Scheme::Https => 443,
-    };
-    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
-        let end = inner
-            .find(']')
-            .ok_or_else(|| format!("`{url}` has an unclosed IPv6 bracket"))?;
-        let port = match inner[end + 1..].strip_prefix(':') {
-            Some(p) => parse_port(p, url)?,
-            None => default_port,
-        };
-        (&inner[..end], port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, parse_port(port, url)?),
-            None => (authority, default_port),
-        }
-    };
-    if host.is_empty() {
-        return Err(format!("`{url}` has no host"));
-    }
     Ok(AbsoluteUrl {
-        scheme,
-        host,
-        port,
+        scheme: http_scheme(split.scheme),
+        host: split.host.into_owned(),
+        port: split.port,
         path_and_query,
     })
 }
 
-fn parse_port(port: &str, url: &str) -> Result<u16, String> {
-    port.parse()
-        .map_err(|_| format!("`{url}` has an invalid port `{port}`"))
+fn http_scheme(scheme: starling_scenario::Scheme) -> Scheme {
+    match scheme {
+        starling_scenario::Scheme::Http => Scheme::Http,
+        starling_scenario::Scheme::Https => Scheme::Https,
+    }
 }
 
 #[cfg(test)]
@@ -175,9 +152,14 @@ mod tests {
         assert_eq!(u.port, 8004);
         assert_eq!(u.path_and_query, "/payments/7?x=1");
         let u = parse_absolute("https://[::1]/").unwrap();
-        assert_eq!((u.host, u.port, u.scheme), ("::1", 443, Scheme::Https));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.scheme),
+            ("::1", 443, Scheme::Https)
+        );
         let u = parse_absolute("http://localhost?q").unwrap();
         assert_eq!(u.path_and_query, "/?q");
+        let u = parse_absolute("http://localhost/a#top").unwrap();
+        assert_eq!(u.path_and_query, "/a");
     }
 
     #[test]
@@ -185,12 +167,12 @@ mod tests {
         assert!(
             parse_absolute("ftp://x/")
                 .unwrap_err()
-                .contains("not an http")
+                .contains("expected `http://` or `https://`")
         );
         assert!(
             parse_absolute("http://:80/")
                 .unwrap_err()
-                .contains("no host")
+                .contains("missing or invalid host")
         );
         assert!(
             parse_absolute("http://h:99999/")

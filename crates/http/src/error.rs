@@ -80,6 +80,46 @@ pub struct Transfer {
     pub received: u64,
 }
 
+/// The kind of a [`TransportError`], one per variant. Deliberately not
+/// `#[non_exhaustive]`: a caller's `match` must name every kind, so a kind
+/// added here fails to compile until every caller has placed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransportKind {
+    Connect,
+    Timeout,
+    Reset,
+    Tls,
+    Protocol,
+    Redirects,
+    /// The client refused to send what it was given: the caller's input,
+    /// not the server, is at fault.
+    InvalidRequest,
+    Io,
+}
+
+impl TransportKind {
+    /// A stable lowercase name: "connect", "timeout", "reset", "tls",
+    /// "protocol", "redirects", "request" or "io".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportKind::Connect => "connect",
+            TransportKind::Timeout => "timeout",
+            TransportKind::Reset => "reset",
+            TransportKind::Tls => "tls",
+            TransportKind::Protocol => "protocol",
+            TransportKind::Redirects => "redirects",
+            TransportKind::InvalidRequest => "request",
+            TransportKind::Io => "io",
+        }
+    }
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A request that produced no HTTP response. Every variant carries the
 /// [`Timings`] measured until the failure (`total` is the time spent) and
 /// the [`Transfer`] until then.
@@ -151,18 +191,18 @@ pub enum TransportError {
 }
 
 impl TransportError {
-    /// A stable category for metrics: "connect", "timeout", "reset", "tls",
-    /// "protocol", "redirects", "request" or "io".
-    pub fn kind(&self) -> &'static str {
+    /// What kind of failure this is, for the caller to map to its own
+    /// categories with an exhaustive `match`.
+    pub fn kind(&self) -> TransportKind {
         match self {
-            TransportError::Connect { .. } => "connect",
-            TransportError::Timeout { .. } => "timeout",
-            TransportError::Reset { .. } => "reset",
-            TransportError::Tls { .. } => "tls",
-            TransportError::Protocol { .. } => "protocol",
-            TransportError::TooManyRedirects { .. } => "redirects",
-            TransportError::InvalidRequest { .. } => "request",
-            TransportError::Io { .. } => "io",
+            TransportError::Connect { .. } => TransportKind::Connect,
+            TransportError::Timeout { .. } => TransportKind::Timeout,
+            TransportError::Reset { .. } => TransportKind::Reset,
+            TransportError::Tls { .. } => TransportKind::Tls,
+            TransportError::Protocol { .. } => TransportKind::Protocol,
+            TransportError::TooManyRedirects { .. } => TransportKind::Redirects,
+            TransportError::InvalidRequest { .. } => TransportKind::InvalidRequest,
+            TransportError::Io { .. } => TransportKind::Io,
         }
     }
 

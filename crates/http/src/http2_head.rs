@@ -131,6 +131,7 @@ fn default_authority(head: &Head<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::TransportKind;
 
     fn head<'a>(headers: &'a [(&'a str, &'a str)], body_len: usize) -> Head<'a> {
         Head {
@@ -205,8 +206,8 @@ mod tests {
     #[test]
     fn bad_headers_are_invalid_requests() {
         let error = build(&head(&[("X", "a\r\nEvil: 1")], 0)).unwrap_err();
-        assert_eq!(error.kind(), "request");
+        assert_eq!(error.kind(), TransportKind::InvalidRequest);
         let error = build(&head(&[("X", "bell\x07")], 0)).unwrap_err();
-        assert_eq!(error.kind(), "request");
+        assert_eq!(error.kind(), TransportKind::InvalidRequest);
     }
 }

@@ -103,7 +103,7 @@
 //! - `response`: [`Response`] and [`Timings`].
 //! - `headers`: [`Headers`], a response's header lines kept as one copy and
 //!   read on demand.
-//! - `error`: [`TransportError`], [`Phase`], [`ConnectCause`], [`ConfigError`].
+//! - `error`: [`TransportError`] and its [`TransportKind`], [`Phase`], [`ConnectCause`], [`ConfigError`].
 
 mod body;
 mod chunked;
@@ -134,7 +134,7 @@ pub use client::Client;
 pub use config::ClientConfig;
 pub use cookie_jar::{MAX_COOKIE_BYTES, MAX_COOKIES, MAX_COOKIES_PER_DOMAIN};
 pub use cookie_store;
-pub use error::{ConfigError, ConnectCause, Phase, Transfer, TransportError};
+pub use error::{ConfigError, ConnectCause, Phase, Transfer, TransportError, TransportKind};
 pub use headers::Headers;
 pub use request::{Request, Scheme};
 pub use response::{Response, Timings};

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use url::Url;
 
 use crate::error::TransportError;
-use crate::request::Scheme;
+use crate::request::{Scheme, bare_host};
 
 /// One hop of a request: the original, or where a redirect pointed.
 #[derive(Debug, Clone)]
@@ -60,8 +60,11 @@ impl<'a> Hop<'a> {
                 )));
             }
         };
+        // `url` writes an IPv6 host in brackets; hops keep it bare, as the
+        // first one does, or a same-origin redirect would look foreign.
         let host = next
             .host_str()
+            .map(bare_host)
             .ok_or_else(|| {
                 TransportError::protocol(format!("redirect Location {location:?} has no host"))
             })?
@@ -138,6 +141,18 @@ mod tests {
         assert_eq!((next.method, next.body), ("POST", &b"data"[..]));
         let next = hop("PUT").follow(301, "/x".as_bytes()).unwrap();
         assert_eq!(next.method, "PUT");
+    }
+
+    /// `url` brackets an IPv6 host; a redirect to the same IPv6 origin must
+    /// still be same-origin (its credentials kept) and keyed as the first
+    /// hop was.
+    #[test]
+    fn an_ipv6_redirect_to_the_same_origin_stays_same_origin() {
+        let mut first = hop("GET");
+        first.host = Cow::Borrowed("::1");
+        let next = first.follow(302, "http://[::1]:8000/c".as_bytes()).unwrap();
+        assert_eq!(&*next.host, "::1");
+        assert!(!next.drop_credentials);
     }
 
     #[test]

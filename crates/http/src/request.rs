@@ -37,7 +37,8 @@ pub struct Request<'a> {
     /// "GET", "POST", ...
     pub method: &'a str,
     pub scheme: Scheme,
-    /// A name, an IP address, or a bracketed IPv6 address (`[::1]`).
+    /// A name, an IP address, or an IPv6 address with or without brackets
+    /// (`::1` or `[::1]`: one origin either way).
     pub host: &'a str,
     pub port: u16,
     /// Already encoded; starts with '/'.
@@ -244,6 +245,15 @@ fn validate_request_line(head: &Head<'_>) -> Result<(), TransportError> {
         )));
     }
     Ok(())
+}
+
+/// An IPv6 host without its brackets: the one form hosts are kept and
+/// compared in (a kept connection's key, a redirect's same-origin check),
+/// so `[::1]` and `::1` are one origin. Brackets are added when written.
+pub(crate) fn bare_host(host: &str) -> &str {
+    host.strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host)
 }
 
 pub(crate) fn validate_host(host: &str) -> Result<(), TransportError> {

@@ -35,7 +35,7 @@ use crate::http2_head;
 use crate::pool::{BufferPool, Buffers, INLINE_BODY};
 use crate::read::{Progress, RawResponse, read_response};
 use crate::redirect::{Hop, is_redirect};
-use crate::request::{Head, Request, Scheme, write_head};
+use crate::request::{Head, Request, Scheme, bare_host, write_head};
 use crate::response::{Response, Timings};
 use crate::stream::Stream;
 use crate::version::HttpVersion;
@@ -206,7 +206,7 @@ impl Session {
         let mut hop = Hop {
             method: request.method,
             scheme: request.scheme,
-            host: Cow::Borrowed(request.host),
+            host: Cow::Borrowed(bare_host(request.host)),
             port: request.port,
             path: Cow::Borrowed(request.path_and_query),
             body: request.body,

@@ -4,6 +4,8 @@
 mod common;
 
 use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{Conn, client, client_with, get, ok, serve};
 use flate2::{Compression, write::GzEncoder};
@@ -354,11 +356,15 @@ async fn head_204_304_and_100_continue_have_no_body() {
 async fn ipv6_loopback_hosts_work_bracketed_or_not() {
     // Machines without IPv6 loopback skip this test.
     let Ok(listener) = tokio::net::TcpListener::bind("[::1]:0").await else {
+        println!("SKIPPED: no IPv6 loopback on this machine");
         return;
     };
     let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = accepted.clone();
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
             tokio::spawn(async move {
                 let mut conn = Conn::new(stream);
                 while let Some(request) = conn.request().await {
@@ -376,4 +382,7 @@ async fn ipv6_loopback_hosts_work_bracketed_or_not() {
         let response = session.send(&request).await.unwrap();
         assert_eq!(response.body, format!("[::1]:{port}").into_bytes());
     }
+    // Both spellings are one origin: the second request reused the first
+    // one's connection (issue 17 item 19).
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }

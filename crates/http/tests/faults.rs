@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Conn, Server, client, get, ok, serve};
-use starling_http::{ConnectCause, Phase, TransportError};
+use starling_http::{ConnectCause, Phase, TransportError, TransportKind};
 use tokio::net::TcpListener;
 
 #[tokio::test]
@@ -15,7 +15,7 @@ async fn connection_refused_is_a_connect_error() {
     drop(listener);
     let client = client();
     let error = client.session().send(&get(port, "/")).await.unwrap_err();
-    assert_eq!(error.kind(), "connect");
+    assert_eq!(error.kind(), TransportKind::Connect);
     assert!(
         matches!(
             error,
@@ -46,7 +46,7 @@ async fn a_reset_mid_response_is_a_reset() {
         .send(&get(server.port, "/"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "reset", "{error}");
+    assert_eq!(error.kind(), TransportKind::Reset, "{error}");
     assert!(error.timings().ttfb > Duration::ZERO);
 }
 
@@ -62,7 +62,7 @@ async fn a_close_before_any_byte_on_a_fresh_connection_is_a_reset() {
         .send(&get(server.port, "/"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "reset", "{error}");
+    assert_eq!(error.kind(), TransportKind::Reset, "{error}");
     // No retry on a fresh connection.
     assert_eq!(server.accepted(), 1);
 }
@@ -88,7 +88,7 @@ async fn a_server_that_never_answers_times_out_in_headers() {
         ),
         "{error:?}"
     );
-    assert_eq!(error.kind(), "timeout");
+    assert_eq!(error.kind(), TransportKind::Timeout);
     assert!(error.timings().total >= Duration::from_secs(2));
 }
 
@@ -146,7 +146,7 @@ async fn invalid_http_is_a_protocol_error() {
             .send(&get(server.port, "/"))
             .await
             .unwrap_err();
-        assert_eq!(error.kind(), "protocol", "case {i}: {error}");
+        assert_eq!(error.kind(), TransportKind::Protocol, "case {i}: {error}");
     }
 }
 
@@ -169,7 +169,7 @@ async fn an_oversized_head_is_a_protocol_error() {
         .send(&get(server.port, "/"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "protocol", "{error}");
+    assert_eq!(error.kind(), TransportKind::Protocol, "{error}");
 }
 
 #[tokio::test]
@@ -193,7 +193,7 @@ async fn header_injection_is_refused_before_sending() {
     let mut request = get(1, "/");
     request.headers = &headers;
     let error = client.session().send(&request).await.unwrap_err();
-    assert_eq!(error.kind(), "request");
+    assert_eq!(error.kind(), TransportKind::InvalidRequest);
 }
 
 #[tokio::test(start_paused = true)]
@@ -261,7 +261,7 @@ async fn the_deadline_holds_for_every_request_of_a_session() {
     stall.timeout = Duration::from_secs(2);
     let started = tokio::time::Instant::now();
     let error = session.send(&stall).await.unwrap_err();
-    assert_eq!(error.kind(), "timeout");
+    assert_eq!(error.kind(), TransportKind::Timeout);
     let took = started.elapsed();
     assert!(
         took >= Duration::from_secs(2) && took < Duration::from_secs(3),
@@ -288,7 +288,7 @@ async fn a_shorter_timeout_right_after_a_longer_one_holds() {
     stall.timeout = Duration::from_millis(500);
     let started = tokio::time::Instant::now();
     let error = session.send(&stall).await.unwrap_err();
-    assert_eq!(error.kind(), "timeout");
+    assert_eq!(error.kind(), TransportKind::Timeout);
     let took = started.elapsed();
     assert!(
         took >= Duration::from_millis(500) && took < Duration::from_secs(1),

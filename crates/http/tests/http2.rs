@@ -9,7 +9,7 @@ use std::io::Write;
 use common::http2_server::{H2_AND_H1, Reply, Transport, h2_client, http, https, listen, serve_h2};
 use common::{Conn, ok, serve};
 use flate2::{Compression, write::GzEncoder};
-use starling_http::{ClientConfig, HttpVersion, Protocol, Request, Scheme};
+use starling_http::{ClientConfig, HttpVersion, Protocol, Request, Scheme, TransportKind};
 
 fn with(version: HttpVersion) -> ClientConfig {
     ClientConfig {
@@ -66,7 +66,7 @@ async fn auto_speaks_http2_when_the_tls_server_picks_it_on_one_connection() {
     let mut bad = https(server.port, "/");
     bad.headers = &headers;
     let error = session.send(&bad).await.unwrap_err();
-    assert_eq!(error.kind(), "request", "{error}");
+    assert_eq!(error.kind(), TransportKind::InvalidRequest, "{error}");
     assert_eq!(session.idle_connections(), 1);
     session.send(&https(server.port, "/")).await.unwrap();
     assert_eq!(server.accepted(), 1);
@@ -168,7 +168,7 @@ async fn http2_required_fails_clearly_when_the_tls_server_does_not_agree() {
         .send(&https(server.port, "/"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "protocol", "{error}");
+    assert_eq!(error.kind(), TransportKind::Protocol, "{error}");
     assert!(
         error.to_string().contains("did not agree to HTTP/2"),
         "{error}"
@@ -181,7 +181,7 @@ async fn http2_required_fails_clearly_when_the_tls_server_does_not_agree() {
         .send(&https(server.port, "/"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "tls", "{error}");
+    assert_eq!(error.kind(), TransportKind::Tls, "{error}");
     assert!(
         error
             .to_string()

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::http2_server::{H2_AND_H1, Reply, ServerConn, answer, h2_client, https, listen};
 use common::{Conn, serve};
 use h2::Reason;
-use starling_http::{ClientConfig, HttpVersion, Phase, Protocol, TransportError};
+use starling_http::{ClientConfig, HttpVersion, Phase, Protocol, TransportError, TransportKind};
 use tokio::sync::Notify;
 
 /// Answers the first request of `conn`, lets the answer go out, and
@@ -169,7 +169,7 @@ async fn the_retry_happens_only_once() {
     let mut session = client.session();
     session.send(&https(server.port, "/")).await.unwrap();
     let error = session.send(&https(server.port, "/")).await.unwrap_err();
-    assert_eq!(error.kind(), "reset", "{error}");
+    assert_eq!(error.kind(), TransportKind::Reset, "{error}");
     assert_eq!(server.accepted(), 2);
     assert_eq!(session.idle_connections(), 0);
 }
@@ -240,7 +240,7 @@ async fn h2c_against_an_http1_server_is_a_protocol_error() {
         .send(&common::http2_server::http(server.port, "/"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "protocol", "{error}");
+    assert_eq!(error.kind(), TransportKind::Protocol, "{error}");
 }
 
 #[tokio::test(start_paused = true)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use common::{Conn, client_with, ok};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use starling_http::{ClientConfig, Request, Scheme};
+use starling_http::{ClientConfig, Request, Scheme, TransportKind};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
@@ -78,7 +78,7 @@ async fn an_unknown_certificate_is_a_tls_error() {
         .send(&request(server.port))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "tls", "{error}");
+    assert_eq!(error.kind(), TransportKind::Tls, "{error}");
 }
 
 #[tokio::test]

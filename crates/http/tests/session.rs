@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Conn, client, client_with, get, ok, serve};
-use starling_http::{ClientConfig, Request, Scheme, TransportError};
+use starling_http::{ClientConfig, Request, Scheme, TransportError, TransportKind};
 
 #[tokio::test]
 async fn a_cookie_set_by_one_response_is_sent_on_the_next_but_not_to_other_hosts() {
@@ -128,7 +128,7 @@ async fn redirects_are_followed_and_counted() {
         matches!(error, TransportError::TooManyRedirects { max: 10, .. }),
         "{error:?}"
     );
-    assert_eq!(error.kind(), "redirects");
+    assert_eq!(error.kind(), TransportKind::Redirects);
 
     // With redirects off, the 3xx itself is the response.
     let manual = client_with(ClientConfig {

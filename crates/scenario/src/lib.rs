@@ -32,6 +32,8 @@
 //!
 //! The plan and what runs in it:
 //! - [`plan`]: the compiled scenario, the contract with the engine.
+//! - [`origin`]: the one parser of a URL's scheme, host and port (base
+//!   URLs and absolute URLs rendered at run time), hosts normalised.
 //! - [`threshold`]: pass/fail criteria kept in the plan.
 //! - [`redact`]: what the engine keeps out of failure examples (secret
 //!   names, `redact:`, the values `env()` read).
@@ -44,6 +46,7 @@ pub mod capture;
 pub mod expect;
 pub mod expr;
 mod load_shape;
+pub mod origin;
 pub mod plan;
 pub mod redact;
 pub mod response;

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use starling_http::{Request, Scheme, TransportError};
+use starling_http::{Request, Scheme, TransportError, TransportKind};
 use starling_metrics::{FailureCategory, FailureExample, RequestRecord};
 use starling_scenario::capture::Capture;
 use starling_scenario::expect::ExpectFailure;
@@ -302,18 +302,19 @@ fn check<'s>(
         .collect()
 }
 
-/// Every kind, matched on the type (a new kind must be placed here). A
-/// request the client refused to send is the scenario's doing, as a
-/// template error is, not a protocol fault of the server.
+/// Every kind, with no catch-all arm: a kind added to the client fails to
+/// compile here until it is placed. A request the client refused to send
+/// is the scenario's doing, as a template error is, not a protocol fault of
+/// the server.
 fn transport_category(error: &TransportError) -> FailureCategory {
-    match error {
-        TransportError::Connect { .. } => FailureCategory::Connect,
-        TransportError::Timeout { .. } => FailureCategory::Timeout,
-        TransportError::Reset { .. } => FailureCategory::Reset,
-        TransportError::Tls { .. } => FailureCategory::Tls,
-        TransportError::TooManyRedirects { .. } => FailureCategory::Redirects,
-        TransportError::InvalidRequest { .. } => FailureCategory::Template,
-        TransportError::Protocol { .. } | TransportError::Io { .. } => FailureCategory::Protocol,
+    match error.kind() {
+        TransportKind::Connect => FailureCategory::Connect,
+        TransportKind::Timeout => FailureCategory::Timeout,
+        TransportKind::Reset => FailureCategory::Reset,
+        TransportKind::Tls => FailureCategory::Tls,
+        TransportKind::Redirects => FailureCategory::Redirects,
+        TransportKind::InvalidRequest => FailureCategory::Template,
+        TransportKind::Protocol | TransportKind::Io => FailureCategory::Protocol,
     }
 }
 

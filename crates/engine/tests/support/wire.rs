@@ -244,8 +244,33 @@ impl Wire {
         F: Fn(Conn) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let seen = Arc::new(WireSeen::default());
         let (runtime, listener) = super::server_runtime();
+        Wire::serve(runtime, listener, handler)
+    }
+
+    /// As [`Wire::respond`], listening on `[::1]:0`; `None` when the
+    /// machine has no IPv6 loopback.
+    pub fn respond_ipv6<F>(reply: F) -> Option<Wire>
+    where
+        F: Fn(&Req) -> Reply + Send + Sync + 'static,
+    {
+        let (runtime, _) = super::server_runtime();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("[::1]:0"))
+            .ok()?;
+        Some(Wire::serve(runtime, listener, replying(reply)))
+    }
+
+    fn serve<F, Fut>(
+        runtime: tokio::runtime::Runtime,
+        listener: tokio::net::TcpListener,
+        handler: F,
+    ) -> Wire
+    where
+        F: Fn(Conn) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let seen = Arc::new(WireSeen::default());
         let addr = listener.local_addr().unwrap();
         let accept_seen = seen.clone();
         runtime.spawn(async move {
@@ -277,18 +302,26 @@ impl Wire {
     where
         F: Fn(&Req) -> Reply + Send + Sync + 'static,
     {
-        let reply = Arc::new(reply);
-        Wire::start(move |mut conn| {
-            let reply = reply.clone();
-            async move {
-                while let Some(req) = conn.request().await {
-                    let answer = reply(&req);
-                    if !answer.delay.is_zero() {
-                        tokio::time::sleep(answer.delay).await;
-                    }
-                    if !conn.write(&answer.to_bytes()).await {
-                        return;
-                    }
+        Wire::start(replying(reply))
+    }
+}
+
+/// The keep-alive handler of [`Wire::respond`]: `reply` answers each request.
+fn replying<F>(reply: F) -> impl Fn(Conn) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>
+where
+    F: Fn(&Req) -> Reply + Send + Sync + 'static,
+{
+    let reply = Arc::new(reply);
+    move |mut conn| {
+        let reply = reply.clone();
+        Box::pin(async move {
+            while let Some(req) = conn.request().await {
+                let answer = reply(&req);
+                if !answer.delay.is_zero() {
+                    tokio::time::sleep(answer.delay).await;
+                }
+                if !conn.write(&answer.to_bytes()).await {
+                    return;
                 }
             }
         })

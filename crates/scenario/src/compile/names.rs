@@ -7,7 +7,8 @@
 //! `payments` through the gateway and directly is one service's load.
 
 use super::Ctx;
-use crate::plan::{Base, BaseUrl, Scheme, Service, ServiceId};
+use crate::origin::{OriginText, split_url};
+use crate::plan::{Base, BaseUrl, Service, ServiceId};
 use crate::raw::Node;
 use crate::suggest;
 
@@ -19,50 +20,33 @@ impl BaseUrl {
     }
 }
 
-/// Parses `http://host:port/prefix`. Returns a message on failure.
+/// Parses `http://host:port/prefix` with the one origin parser
+/// ([`crate::origin::split_url`]), so a base URL's host is normalised as an
+/// absolute URL's is. Returns a message on failure.
 pub(crate) fn parse_base_url(text: &str) -> Result<BaseUrl, String> {
-    let bad = |why: &str| format!("invalid base URL `{text}`: {why}");
-    let (scheme, rest) = if let Some(rest) = text.strip_prefix("http://") {
-        (Scheme::Http, rest)
-    } else if let Some(rest) = text.strip_prefix("https://") {
-        (Scheme::Https, rest)
-    } else {
-        return Err(bad("expected `http://` or `https://`"));
-    };
-    let (authority, prefix) = match rest.find(['/', '?', '#']) {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    if prefix.contains(['?', '#']) {
-        return Err(bad("a base URL cannot have a query or fragment"));
+    let bad = |why: &dyn std::fmt::Display| format!("invalid base URL `{text}`: {why}");
+    let url = split_url(text).map_err(|e| bad(&e))?;
+    if url.rest.contains(['?', '#']) {
+        return Err(bad(&"a base URL cannot have a query or fragment"));
     }
-    if authority.contains('@') {
-        return Err(bad("user info is not supported"));
-    }
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']').ok_or_else(|| bad("unclosed `[`"))?;
-        let host = &authority[..end + 2];
-        (host, authority[end + 2..].strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '{') {
-        return Err(bad("missing or invalid host"));
-    }
-    let port = match port {
-        Some(p) => p.parse::<u16>().map_err(|_| bad("invalid port"))?,
-        None if scheme == Scheme::Http => 80,
-        None => 443,
-    };
     Ok(BaseUrl {
-        scheme,
-        host: host.to_owned(),
-        port,
-        prefix: prefix.trim_end_matches('/').to_owned(),
+        scheme: url.scheme,
+        host: url.host.into_owned(),
+        port: url.port,
+        prefix: url.rest.trim_end_matches('/').to_owned(),
     })
+}
+
+impl std::fmt::Display for BaseUrl {
+    /// `http://[::1]:8000/api`: the port always, IPv6 in brackets once.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let origin = OriginText {
+            scheme: self.scheme,
+            host: &self.host,
+            port: self.port,
+        };
+        write!(f, "{origin}{}", self.prefix)
+    }
 }
 
 fn base_url(ctx: &mut Ctx, node: &Node, what: &str) -> Option<BaseUrl> {
@@ -176,6 +160,7 @@ pub(crate) fn route(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::Scheme;
 
     #[test]
     fn base_urls() {
@@ -187,8 +172,9 @@ mod tests {
         let u = parse_base_url("https://[::1]/api/").unwrap();
         assert_eq!(
             (u.host.as_str(), u.port, u.prefix.as_str()),
-            ("[::1]", 443, "/api")
+            ("::1", 443, "/api")
         );
+        assert_eq!(u.to_string(), "https://[::1]:443/api");
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("http://:80").is_err());
         assert!(parse_base_url("http://h:99999").is_err());
