@@ -8,6 +8,7 @@ use crate::expr::Expr;
 use crate::response::ResponseView;
 use crate::runtime::{EvalError, SyntaxError};
 use crate::scope::Scope;
+use crate::template::JsonTemplate;
 use crate::value::from_json;
 
 /// What a response must satisfy. `Expect::default()` only asks for a
@@ -140,6 +141,11 @@ pub enum JsonCheck {
     Exists,
     /// The selected value equals this (several nodes: an array of them).
     Equals(serde_json::Value),
+    /// The selected value equals this template rendered in the user's
+    /// scope, as a `json:` body renders: `"{{ user_id }}"` compares to the
+    /// captured number itself, `"user-{{ vu.id }}"` to a string. Kept apart
+    /// from `Equals` so a literal is not rendered on every response.
+    EqualsTemplate(JsonTemplate),
     /// An expression true for the selected value, which it reads as
     /// `value`, e.g. `value > 0`.
     Satisfies(Expr),
@@ -197,6 +203,8 @@ pub enum ExpectFailure {
         actual: serde_json::Value,
         condition: String,
     },
+    #[error("the expected value of `{path}` cannot be rendered: {error}")]
+    Expected { path: String, error: EvalError },
     #[error("`{condition}` on `{path}` failed: {error}")]
     Eval {
         path: String,
@@ -273,6 +281,24 @@ impl JsonCondition {
                 actual,
                 expected: expected.clone(),
             }),
+            JsonCheck::EqualsTemplate(template) => {
+                let expected =
+                    template
+                        .render_value(scope)
+                        .map_err(|error| ExpectFailure::Expected {
+                            path: path(),
+                            error,
+                        })?;
+                if expected == actual {
+                    Ok(())
+                } else {
+                    Err(ExpectFailure::JsonNotEqual {
+                        path: path(),
+                        actual,
+                        expected,
+                    })
+                }
+            }
             JsonCheck::Satisfies(expr) => {
                 let value = from_json(&actual);
                 match expr.eval_with(scope, "value", &value) {

@@ -229,6 +229,11 @@ impl JsonTemplate {
         compile_node(value, &mut pointer).map(|node| JsonTemplate(Arc::new(node)))
     }
 
+    /// True when it has no `{{ }}` anywhere: it always renders the same.
+    pub fn is_static(&self) -> bool {
+        is_static(&self.0)
+    }
+
     /// Root names of the user variables its strings read.
     pub fn variables(&self) -> BTreeSet<String> {
         let mut out = BTreeSet::new();

@@ -4,6 +4,7 @@
 //! expect:
 //!   status: 201                 # or [200, 201], or 2xx
 //!   json: { $.status: pending, $.id: { exists: true }, $.amount: { satisfies: "value > 0" } }
+//!   # expected values are templates: `$.name: "{{ username }}"`
 //!   body_contains: widget       # or a list
 //!   headers: { content-type: application/json, x-request-id: true }   # true: present
 //!   max_duration: 500ms
@@ -134,10 +135,11 @@ pub(crate) fn compile(ctx: &mut Ctx, node: &Node, vars: &mut Vars) -> Option<Exp
 }
 
 /// `{ exists: true }`, `{ equals: v }`, `{ satisfies: expr }`, or any
-/// other value: equal to it.
-fn json_check(ctx: &mut Ctx, node: &Node, vars: &Vars) -> Option<JsonCheck> {
+/// other value: equal to it. Expected values are templates, as a `json:`
+/// body is, and their variables are checked like any other read.
+fn json_check(ctx: &mut Ctx, node: &Node, vars: &mut Vars) -> Option<JsonCheck> {
     let Kind::Map(pairs) = &node.kind else {
-        return Some(JsonCheck::Equals(templates::to_json(node)));
+        return expected(ctx, node, vars);
     };
     let keyed = pairs.len() == 1
         && pairs[0]
@@ -145,7 +147,7 @@ fn json_check(ctx: &mut Ctx, node: &Node, vars: &Vars) -> Option<JsonCheck> {
             .as_str()
             .is_some_and(|k| JSON_CHECK_KEYS.contains(&k));
     if !keyed {
-        return Some(JsonCheck::Equals(templates::to_json(node)));
+        return expected(ctx, node, vars);
     }
     let (key, value) = &pairs[0];
     match key.as_str() {
@@ -159,14 +161,28 @@ fn json_check(ctx: &mut Ctx, node: &Node, vars: &Vars) -> Option<JsonCheck> {
                 None
             }
         },
-        Some("equals") => Some(JsonCheck::Equals(templates::to_json(value))),
+        Some("equals") => expected(ctx, value, vars),
         _ => {
             // `value` is the selected node inside the expression.
             let mut scope = vars.clone();
             scope.set("value");
-            templates::expr(ctx, value, "`satisfies`", &mut scope).map(JsonCheck::Satisfies)
+            let check =
+                templates::expr(ctx, value, "`satisfies`", &mut scope).map(JsonCheck::Satisfies);
+            vars.used_data.append(&mut scope.used_data);
+            check
         }
     }
+}
+
+/// An expected value: a literal stays a JSON value compared as it is; one
+/// with `{{ }}` is rendered against each response's scope.
+fn expected(ctx: &mut Ctx, node: &Node, vars: &mut Vars) -> Option<JsonCheck> {
+    let template = templates::json(ctx, node, "an expected value", vars)?;
+    Some(if template.is_static() {
+        JsonCheck::Equals(templates::to_json(node))
+    } else {
+        JsonCheck::EqualsTemplate(template)
+    })
 }
 
 pub(crate) fn captures(ctx: &mut Ctx, node: &Node) -> Option<Vec<Capture>> {
