@@ -170,6 +170,10 @@ pub(crate) struct EngineArgs {
     /// (a Kubernetes Indexed Job sets it).
     #[arg(long, value_name = "COUNT")]
     pub(crate) segments: Option<u32>,
+    /// Start at this time (RFC 3339, e.g. 2026-12-01T10:00:00Z), so every
+    /// segment of a run begins together; one that starts late says so.
+    #[arg(long, value_name = "TIME", env = "STARLING_START_AT")]
+    pub(crate) start_at: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -100,6 +100,7 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         http: None,
         segment: None,
         segments: None,
+        start_at: None,
     };
     let mut config = engine_config(&engine, name.to_owned())?;
     config.scenario_hash = Some(fingerprint(source.as_bytes()));

@@ -17,6 +17,7 @@ mod results_file;
 mod run_cmd;
 mod safe_write;
 mod signals;
+mod start_at;
 mod validate_cmd;
 
 use std::process::ExitCode;

@@ -17,6 +17,7 @@ use crate::exit::Exit;
 use crate::load_override::LoadOverride;
 use crate::output::{self, Files, ProgressLine};
 use crate::signals;
+use crate::start_at;
 use crate::validate_cmd::load_scenario;
 
 pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
@@ -90,6 +91,11 @@ pub(crate) fn execute(
         _ => Failure::Input(e.to_string()),
     })?;
     progress.finish();
+    if let Some(late) = outcome.summary.run.started_late_ms {
+        output::notice(&format!(
+            "this run started {late} ms after its --start-at: it caught up with the planned load at once"
+        ));
+    }
     if let Some(label) = &outcome.summary.run.aborted_by {
         output::notice(&format!(
             "run stopped by its threshold `{label}`; the summary covers what was measured"
@@ -138,6 +144,12 @@ pub(crate) fn engine_config(
         config.http_version = Some(parsed);
     }
     config.segment = segment(args)?;
+    config.start_at = args
+        .start_at
+        .as_deref()
+        .map(start_at::parse)
+        .transpose()
+        .map_err(Failure::Input)?;
     if let Some(workers) = args.workers {
         if workers == 0 {
             return Err(Failure::Input("--workers must be at least 1".into()));

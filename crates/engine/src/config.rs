@@ -33,6 +33,9 @@ pub struct RunConfig {
     pub scenario_hash: Option<String>,
     /// This process's share of a run spread over several (`--segment`).
     pub segment: Segment,
+    /// The common start of a run spread over several machines
+    /// (`--start-at`); `None` starts at once.
+    pub start_at: Option<std::time::SystemTime>,
 }
 
 impl Default for RunConfig {
@@ -49,6 +52,7 @@ impl Default for RunConfig {
             scenario_name: String::from("scenario"),
             scenario_hash: None,
             segment: Segment::WHOLE,
+            start_at: None,
         }
     }
 }

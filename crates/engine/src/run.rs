@@ -59,8 +59,8 @@ pub fn run(
     let active_users = Arc::new(AtomicU64::new(0));
     let planned = Schedule::new(&plan.load.stages).end();
     let (tx, rx) = mpsc::channel::<Report>();
-    let start = Instant::now();
-    let started_at_unix_ms = SystemTime::now()
+    let (start, late) = common_start(config.start_at, control);
+    let started_at_unix_ms = (SystemTime::now() - late)
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
 
@@ -165,10 +165,41 @@ pub fn run(
     summary.run.errors = errors;
     summary.run.scenario_hash = config.scenario_hash.clone();
     summary.run.segment = segment_info(config.segment);
+    summary.run.started_late_ms =
+        (!late.is_zero()).then(|| u64::try_from(late.as_millis()).unwrap_or(u64::MAX));
     Ok(RunOutcome {
         summary,
         stopped_early,
     })
+}
+
+/// When the run's clock starts, and how late that is. With no common
+/// start, now. Before it, waits (a stop cuts the wait short). After it,
+/// the clock starts in the past: the closed model catches up with its
+/// curve at once, and the open model's arrivals due already are started
+/// late, their lag counted as coordinated omission demands.
+fn common_start(at: Option<SystemTime>, control: &Control) -> (Instant, Duration) {
+    let Some(at) = at else {
+        return (Instant::now(), Duration::ZERO);
+    };
+    let mut waited = false;
+    loop {
+        let now = Instant::now();
+        match at.duration_since(SystemTime::now()) {
+            Ok(wait) if !wait.is_zero() && control.state() == RunState::Running => {
+                waited = true;
+                std::thread::sleep(wait.min(Duration::from_millis(50)));
+            }
+            Ok(_) => return (now, Duration::ZERO),
+            Err(past) => {
+                // Overslept by a scheduler tick: the clock starts at the
+                // common time itself, and this process was not late.
+                let behind = past.duration();
+                let start = now.checked_sub(behind).unwrap_or(now);
+                return (start, if waited { Duration::ZERO } else { behind });
+            }
+        }
+    }
 }
 
 /// A segment must have something to run: more segments than the users of

@@ -106,6 +106,7 @@ pub(crate) fn build(
             // Set by whoever knows the scenario (the engine's config).
             scenario_hash: None,
             segment: None,
+            started_late_ms: None,
         },
         totals,
         services: services(&requests, millis),

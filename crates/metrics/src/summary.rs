@@ -99,6 +99,9 @@ pub struct RunInfo {
     /// Which share of a run spread over several machines this is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment: Option<SegmentInfo>,
+    /// How long after its common start (`--start-at`) this process began.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_late_ms: Option<u64>,
 }
 
 /// Segment `index` of `count` (`--segment index/count`).

@@ -146,6 +146,7 @@ fn bad_segments_exit_2_before_any_load() {
     run(&["--segments", "3"], None).stderr_has("JOB_COMPLETION_INDEX");
     run(&["--segments", "3"], Some("5")).stderr_has("segment 5 of 3 does not exist");
     run(&["--segment", "0/8"], None).stderr_has("8 segments for a run of 7 users");
+    run(&["--start-at", "tomorrow"], None).stderr_has("expected an RFC 3339 time");
     assert_eq!(demo.total_received(), 0, "no load may be sent");
     // And the index from the environment works.
     let out = dir.path().join("k8s.json");
