@@ -63,6 +63,24 @@ pub(crate) enum Command {
         #[arg(long)]
         partial: bool,
     },
+    /// Print Kubernetes manifests that run a scenario as N segments (an
+    /// Indexed Job) and merge their results into one verdict.
+    Kube {
+        /// The scenario file.
+        file: PathBuf,
+        /// How many pods (segments) share the load.
+        #[arg(long)]
+        segments: u32,
+        /// The container image with starling in it (see deploy/docker).
+        #[arg(long, default_value = "starling:latest")]
+        image: String,
+        /// Name of the Jobs, ConfigMap and volume.
+        #[arg(long, default_value = "starling")]
+        name: String,
+        /// The common start (RFC 3339); default: two minutes from now.
+        #[arg(long, value_name = "TIME")]
+        start_at: Option<String>,
+    },
     /// Compare two results files: p50/p95/p99, error rate and throughput per
     /// journey, request and service, with regressions flagged.
     Compare {

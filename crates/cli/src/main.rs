@@ -9,6 +9,7 @@ mod checkpoint;
 mod compare_cmd;
 mod demo_cmd;
 mod exit;
+mod kube_cmd;
 mod load_override;
 mod merge_cmd;
 mod output;
@@ -54,6 +55,20 @@ fn main() -> ExitCode {
             force,
             partial,
         } => merge_cmd::merge(&files, &outputs.files(), force, partial),
+        Command::Kube {
+            file,
+            segments,
+            image,
+            name,
+            start_at,
+        } => kube_cmd::kube(&kube_cmd::KubeArgs {
+            file: &file,
+            segments,
+            image: &image,
+            name: &name,
+            start_at: start_at.as_deref(),
+        })
+        .map(|()| Exit::Ok),
         Command::Compare {
             base,
             new,

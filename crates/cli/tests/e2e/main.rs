@@ -15,6 +15,7 @@
 //! - `signals`: Ctrl-C (SIGINT) and SIGTERM during a run.
 //! - `results_cmds`: `report`, `merge` and `compare` on results files.
 //! - `segments`: one run spread over processes with `--segment`.
+//! - `kube`: the Kubernetes manifests, validated and their commands run.
 //! - `trust`: runs that must end and keep their results whatever happens.
 //! - `secrets`: no planted secret reaches any output.
 //! - `terminal_safety`: control characters from the scenario are escaped.
@@ -25,6 +26,7 @@ mod checkout;
 mod demo_cmd;
 mod env_vars;
 mod features;
+mod kube;
 mod login;
 mod open_model;
 mod polling;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the real consumers the report tests check starling's files
-# with: Locust (whose own CSV headers the CSV export must match) and
-# junitparser (a JUnit XML reader), into a venv. Run by .ci/run before the
+# Installs the real consumers the tests check starling's files with:
+# Locust (whose own CSV headers the CSV export must match), junitparser (a
+# JUnit XML reader) and kubernetes-validate (the Kubernetes API schemas
+# `starling kube`'s manifests must pass), into a venv. Run by .ci/run before the
 # tests and, on first need, by the tests themselves; a second run returns
 # at once.
 #
@@ -11,7 +12,7 @@ venv=${1:?usage: python-tools.sh VENV_DIR}
 
 # Pinned, so a Locust release that changes its columns shows up as a
 # deliberate bump here rather than as a red build one morning.
-pins=(locust==2.47.0 junitparser==5.0.3)
+pins=(locust==2.47.0 junitparser==5.0.3 kubernetes-validate==1.34.1)
 marker="$venv/.starling-installed"
 
 mkdir -p "$(dirname "$venv")"

@@ -2,9 +2,11 @@
 //! the `starling` binary with its results.
 
 mod demo;
+mod python;
 mod starling;
 
 pub(crate) use demo::Demo;
+pub(crate) use python::PythonTools;
 pub(crate) use starling::{
     BIN, Outcome, Ran, Run, example, starling, starling_std, workspace_root,
 };
