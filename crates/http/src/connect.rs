@@ -15,6 +15,7 @@ use crate::error::{ConnectCause, Phase, TransportError};
 use crate::request::Scheme;
 use crate::response::Timings;
 use crate::stream::Stream;
+use crate::tls_advice;
 
 /// Durations of one successful connect.
 #[derive(Debug, Clone, Copy)]
@@ -68,7 +69,7 @@ pub(crate) async fn connect(
                 Ok(Ok(stream)) => stream,
                 Ok(Err(e)) => {
                     return Err(TransportError::Tls {
-                        detail: tls_failure(&e, tls),
+                        detail: tls_advice::describe(&e, bare, &tls.config().alpn_protocols),
                         timings: Timings::default(),
                         transfer: Default::default(),
                     });
@@ -86,31 +87,6 @@ pub(crate) async fn connect(
             })
         }
     }
-}
-
-/// The handshake error, saying which protocols we offered when the server
-/// refused them all (a server without HTTP/2 when only `h2` was offered).
-fn tls_failure(error: &io::Error, tls: &TlsConnector) -> String {
-    let refused = error
-        .get_ref()
-        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        .is_some_and(|e| {
-            matches!(
-                e,
-                rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol)
-            )
-        });
-    if !refused {
-        return error.to_string();
-    }
-    let offered = tls
-        .config()
-        .alpn_protocols
-        .iter()
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("{error}: the server supports none of the protocols offered by ALPN ({offered})")
 }
 
 fn connect_timed_out() -> TransportError {

@@ -99,11 +99,13 @@
 //! - `stream`: plain or TLS byte stream.
 //! - `tls`: the rustls configuration, the accept-any-certificate verifier,
 //!   and reading the CA file (a regular file, up to a cap).
+//! - `tls_advice`: a failed handshake in words that say what to do.
 //! - `pool`: per-worker buffers lent per exchange.
 //! - `response`: [`Response`] and [`Timings`].
 //! - `headers`: [`Headers`], a response's header lines kept as one copy and
 //!   read on demand.
-//! - `error`: [`TransportError`] and its [`TransportKind`], [`Phase`], [`ConnectCause`], [`ConfigError`].
+//! - `error`: [`TransportError`] and its [`TransportKind`], [`Phase`],
+//!   [`ConnectCause`], [`ConfigError`].
 
 mod body;
 mod chunked;
@@ -128,6 +130,8 @@ mod response;
 mod session;
 mod stream;
 mod tls;
+mod tls_advice;
+
 mod version;
 
 pub use client::Client;

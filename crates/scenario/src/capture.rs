@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::response::ResponseView;
+use crate::response::{NotJson, ResponseView};
 use crate::runtime::SyntaxError;
 use crate::value::{Value, from_json};
 
@@ -145,8 +145,8 @@ fn regex_error(source: &str, error: &regex::Error) -> SyntaxError {
 /// failure of the step.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaptureError {
-    #[error("body is not JSON")]
-    NotJson,
+    #[error("{0}")]
+    NotJson(NotJson),
     #[error("`{path}` matched nothing in the JSON body")]
     NoJsonMatch { path: String },
     #[error("no `{name}` header in the response")]
@@ -171,7 +171,7 @@ impl Capture {
     pub fn extract(&self, resp: &ResponseView<'_>) -> Result<Value, CaptureError> {
         match &self.source {
             CaptureSource::JsonPath(path) => {
-                let json = resp.json().ok_or(CaptureError::NotJson)?;
+                let json = resp.json().map_err(CaptureError::NotJson)?;
                 match path.query(json).as_slice() {
                     [] => Err(CaptureError::NoJsonMatch {
                         path: path.source().to_owned(),

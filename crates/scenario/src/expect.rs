@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::capture::JsonPath;
 use crate::expr::Expr;
-use crate::response::ResponseView;
+use crate::response::{NotJson, ResponseView};
 use crate::runtime::{EvalError, SyntaxError};
 use crate::scope::Scope;
 use crate::template::JsonTemplate;
@@ -187,8 +187,8 @@ impl HeaderCondition {
 pub enum ExpectFailure {
     #[error("status {actual}, expected {expected}")]
     Status { actual: u16, expected: StatusMatch },
-    #[error("`{path}` cannot be checked: body is not JSON")]
-    NotJson { path: String },
+    #[error("`{path}` cannot be checked: {why}")]
+    NotJson { path: String, why: NotJson },
     #[error("`{path}` matched nothing in the JSON body")]
     JsonMissing { path: String },
     #[error("`{path}` is {}, expected {}", show(.actual), show(.expected))]
@@ -268,7 +268,7 @@ impl JsonCondition {
         let path = || self.path.source().to_owned();
         let json = resp
             .json()
-            .ok_or_else(|| ExpectFailure::NotJson { path: path() })?;
+            .map_err(|why| ExpectFailure::NotJson { path: path(), why })?;
         let actual = self
             .path
             .select(json)

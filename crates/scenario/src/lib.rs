@@ -39,12 +39,15 @@
 //!   names, `redact:`, the values `env()` read).
 //! - [`template`], [`expr`], [`capture`], [`expect`], [`scope`],
 //!   [`response`], [`value`], [`runtime`]: templates, expressions,
-//!   captures and expectations compiled once and evaluated per request.
+//!   captures and expectations compiled once and evaluated per request;
+//!   `json_body` reads a response body as JSON and tells a body nested too
+//!   deep apart from one that is not JSON.
 
 // Runtime pieces of a Plan: compiled once, evaluated by the engine.
 pub mod capture;
 pub mod expect;
 pub mod expr;
+mod json_body;
 mod load_shape;
 pub mod origin;
 pub mod plan;

@@ -8,6 +8,8 @@ use std::time::Duration;
 use http::HeaderMap;
 use minijinja::value::{Enumerator, Object};
 
+use crate::json_body;
+pub use crate::json_body::{MAX_JSON_DEPTH, NotJson};
 use crate::runtime::ResponseFields;
 use crate::value::{Value, from_json};
 
@@ -44,7 +46,7 @@ pub struct ResponseView<'a> {
     headers: &'a dyn ResponseHeaders,
     body: &'a [u8],
     elapsed: Duration,
-    json: OnceCell<Option<serde_json::Value>>,
+    json: OnceCell<Result<serde_json::Value, NotJson>>,
     json_value: OnceCell<Value>,
     headers_value: OnceCell<Value>,
     body_value: OnceCell<Value>,
@@ -96,12 +98,13 @@ impl<'a> ResponseView<'a> {
         self.elapsed
     }
 
-    /// The body parsed as JSON, or `None` when it is not JSON (whatever
-    /// the content type says). Parsed on the first call only.
-    pub fn json(&self) -> Option<&serde_json::Value> {
+    /// The body parsed as JSON, or why it is not JSON (whatever the
+    /// content type says). Parsed on the first call only.
+    pub fn json(&self) -> Result<&serde_json::Value, NotJson> {
         self.json
-            .get_or_init(|| serde_json::from_slice(self.body).ok())
+            .get_or_init(|| json_body::parse(self.body))
             .as_ref()
+            .map_err(|why| *why)
     }
 
     /// `response` for an expression that reads `fields`.
@@ -173,7 +176,7 @@ mod tests {
         let view = ResponseView::new(200, &headers, br#"{"id": 7}"#, Duration::ZERO);
         assert_eq!(view.json().unwrap()["id"], 7);
         let view = ResponseView::new(200, &headers, b"<html>", Duration::ZERO);
-        assert!(view.json().is_none());
+        assert_eq!(view.json(), Err(NotJson::Invalid));
     }
 
     #[test]
