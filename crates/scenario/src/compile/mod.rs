@@ -5,12 +5,14 @@
 //! `names` (target and services), `thresholds`, `templates` (template and
 //! expression compilation with positions), `always_fails` (code that would
 //! fail on every run, and data columns the file lacks), `headers` (header
-//! maps, with no CR, LF or NUL), `vars` (which variables are set where), and
+//! maps, with no CR, LF or NUL), `vars` (which variables are set where),
+//! `json_path_fix` (the fix offered for a common JSONPath mistake), and
 //! one file per step kind under `steps/`.
 
 mod always_fails;
 mod data;
 mod headers;
+mod json_path_fix;
 mod load;
 mod names;
 mod read;
@@ -168,10 +170,49 @@ fn yaml_error(ctx: &mut Ctx, err: &serde_saphyr::Error) {
         )
     } else if let Some(rest) = first.strip_prefix("budget breached: ") {
         format!("invalid YAML: the file exceeds the input limits ({rest})")
+    } else if let Some(path) = flow_json_path(ctx.sink.text(), span.offset) {
+        format!(
+            "invalid YAML: {first}: inside `{{ }}` a `[` starts a list, \
+             so quote the JSONPath: `\"{path}\"`"
+        )
     } else {
         format!("invalid YAML: {first}")
     };
     ctx.sink.error(span, message);
+}
+
+/// The unquoted JSONPath (`$[0].id`, `$.items[0]`) whose `[` the parser
+/// stopped at inside a flow map or list, where YAML reads `[` as a list.
+fn flow_json_path(text: &str, at: usize) -> Option<&str> {
+    if text.as_bytes().get(at) != Some(&b'[') {
+        return None;
+    }
+    let before = text.get(..at)?;
+    let start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '{' | ',' | ':'))
+        .map_or(0, |i| i + 1);
+    if !before[start..].starts_with('$') {
+        return None;
+    }
+    // Up to the end of the value: a space, `,` or `}` outside brackets.
+    let mut depth = 0usize;
+    let mut end = text.len();
+    for (i, c) in text[at..].char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '\n' => {
+                end = at + i;
+                break;
+            }
+            ' ' | ',' | '}' if depth == 0 => {
+                end = at + i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    text.get(start..end)
 }
 
 /// Where `tag` is written on the line of `at`, before it; else `at`.

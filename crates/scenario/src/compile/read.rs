@@ -56,7 +56,7 @@ impl Ctx {
             if allowed.contains(&key) {
                 known.push((key, key_node, value));
             } else {
-                let message = suggest::unknown("key", key, allowed);
+                let message = suggest::unknown_key(key, allowed);
                 self.sink.error(key_node.span, message);
             }
         }
@@ -82,7 +82,43 @@ impl Ctx {
                 ),
             }
         }
+        self.rejoin_split_calls(&mut out);
         Some(out)
+    }
+
+    /// Inside `{ }` a YAML comma ends a value, so `{ wait: between(1s, 5s) }`
+    /// reads as `wait: between(1s` and a key `5s)` without a value. Such a
+    /// pair is reported once, with the quoting that fixes it, and dropped,
+    /// rather than as an unknown key `5s)` and an invalid `between(1s`.
+    fn rejoin_split_calls(&mut self, entries: &mut Entries<'_>) {
+        let unbalanced = |s: &str| s.matches('(').count() != s.matches(')').count();
+        let mut i = 1;
+        while i < entries.len() {
+            let (name, _, value) = entries[i - 1];
+            let (tail, tail_key, tail_value) = entries[i];
+            let split = matches!(tail_value.kind, Kind::Null)
+                && value.as_str().is_some_and(unbalanced)
+                && tail.ends_with(')')
+                && unbalanced(tail);
+            if !split {
+                i += 1;
+                continue;
+            }
+            let start = value.span.offset;
+            let end = tail_key.span.offset + tail_key.span.len;
+            let whole = match self.sink.text().get(start..end) {
+                Some(text) if tail_key.span.len > 0 => text.to_owned(),
+                _ => format!("{}, {tail}", value.as_str().unwrap_or_default()),
+            };
+            self.sink.error(
+                value.span,
+                format!(
+                    "`{whole}` is cut at its comma: inside `{{ }}` a comma ends a value, \
+                     so quote it: `{name}: \"{whole}\"`"
+                ),
+            );
+            entries.drain(i - 1..=i);
+        }
     }
 
     pub(crate) fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {

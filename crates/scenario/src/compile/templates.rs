@@ -66,10 +66,11 @@ fn syntax_error(ctx: &mut Ctx, node: &Node, value: &str, what: &str, err: &Synta
         .error(span, message("template", what, &err.message));
 }
 
-/// "template syntax error in `body`: ..."; a missing `env` variable (also
-/// found at compile time) is reported without calling it a syntax error.
+/// "template syntax error in `body`: ..."; a missing `env` variable and an
+/// unknown function (also found at compile time) are reported without
+/// calling them syntax errors.
 fn message(kind: &str, what: &str, detail: &str) -> String {
-    if detail.starts_with("environment variable") {
+    if detail.starts_with("environment variable") || detail.starts_with("unknown function") {
         return format!("{what}: {detail}");
     }
     let detail = detail.strip_prefix("syntax error: ").unwrap_or(detail);

@@ -7,7 +7,7 @@ use minijinja::{Error, ErrorKind, Expression, Value};
 
 use super::context::{ResponseFields, Roots};
 use super::environment::{ENV, GLOBALS};
-use super::lex::{Resolved, resolve_env};
+use super::lex::{Resolved, called_names, resolve_env};
 use super::{EvalError, SyntaxError};
 use crate::scope::Scope;
 
@@ -42,6 +42,9 @@ impl Code {
             .compile_expression_owned(resolved.code.clone())
             .map_err(|e| syntax_error(&e, &resolved, code))?;
         let roots = roots(&expr);
+        if let Some(err) = unknown_function(code, &roots) {
+            return Err(err);
+        }
         Ok(Code {
             expr,
             fast: Fast::parse(code),
@@ -226,6 +229,22 @@ fn undefined_name(detail: &str) -> Option<&str> {
     let end = detail.find("` is undefined")?;
     let start = detail[..end].rfind('`')? + 1;
     Some(&detail[start..end])
+}
+
+/// The first call of a name that is no function (`nope(1)`, `uuidd()`):
+/// minijinja sees an undefined variable there, but no variable can hold a
+/// function, so it would fail on every run. Reported at the name, with the
+/// nearest of starling's functions.
+fn unknown_function(code: &str, roots: &Roots) -> Option<SyntaxError> {
+    let (offset, name) = called_names(code)
+        .into_iter()
+        .find(|(_, name)| roots.vars.iter().any(|(var, _)| &**var == *name))?;
+    let functions: Vec<&str> = GLOBALS.iter().map(String::as_str).collect();
+    Some(SyntaxError::new(
+        crate::suggest::unknown("function", name, &functions),
+        offset,
+        name.len(),
+    ))
 }
 
 /// A minijinja compile error as a `SyntaxError` located in the original code.

@@ -256,6 +256,41 @@ fn env_call(code: &str, start: usize, args: usize) -> Result<(String, bool, usiz
     Ok((value, from_env, end))
 }
 
+/// Each name called as a function in `code` (`nope(1)`; not a method or
+/// filter such as `x.upper()` or `x | default(1)`), with its offset, so a
+/// call of a name that is no function can be reported as an unknown
+/// function rather than as an unset variable.
+pub(crate) fn called_names(code: &str) -> Vec<(usize, &str)> {
+    let bytes = code.as_bytes();
+    let mut out = Vec::new();
+    // The last byte before the current token that is not a space.
+    let mut before = b' ';
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if matches!(b, b'"' | b'\'') {
+            i = skip_string(bytes, i).unwrap_or(bytes.len());
+            before = b'"';
+        } else if b.is_ascii_alphanumeric() || b == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            let called = bytes.get(skip_space(bytes, i)) == Some(&b'(');
+            if called && !b.is_ascii_digit() && !matches!(before, b'.' | b'|') {
+                out.push((start, &code[start..i]));
+            }
+            before = b'a';
+        } else {
+            if !b.is_ascii_whitespace() {
+                before = b;
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
 fn skip_space(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && bytes[i].is_ascii_whitespace() {
         i += 1;
@@ -362,6 +397,15 @@ mod tests {
         assert_eq!(err.message, "`{{` is not closed by `}}`");
         let err = split_template("x{% if a %}y{% endif %}").unwrap_err();
         assert_eq!((err.offset, err.len), (1, 2));
+    }
+
+    #[test]
+    fn called_names_skip_methods_filters_and_strings() {
+        assert_eq!(
+            called_names(r#"nope(1) ~ a.upper() ~ b | default(2) ~ "x(" ~ uuid ( )"#),
+            [(0, "nope"), (46, "uuid")]
+        );
+        assert_eq!(called_names("a + 1e5"), []);
     }
 
     #[test]

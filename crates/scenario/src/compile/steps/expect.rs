@@ -18,6 +18,7 @@
 use super::Ctx;
 use crate::capture::JsonPath;
 use crate::capture::{Capture, CaptureSource};
+use crate::compile::json_path_fix;
 use crate::compile::templates;
 use crate::compile::vars::Vars;
 use crate::expect::{
@@ -47,6 +48,12 @@ fn json_path(ctx: &mut Ctx, node: &Node) -> Option<JsonPath> {
     match JsonPath::compile(text) {
         Ok(p) => Some(p),
         Err(err) => {
+            // The parser's own words ("parser error") do not say what to
+            // write instead; for the common mistakes the fix does.
+            let err = match json_path_fix::hint(text) {
+                Some(hint) => SyntaxError::new(hint, err.offset, err.len),
+                None => err,
+            };
             located(ctx, node, &format!("invalid JSONPath `{text}`"), &err);
             None
         }

@@ -53,7 +53,7 @@ fn compile_step(ctx: &mut Ctx, node: &Node, vars: &mut Vars) -> Option<Step> {
             for (key, key_node, _) in &entries {
                 if !all.contains(key) {
                     ctx.sink
-                        .error(key_node.span, suggest::unknown("key", key, &all));
+                        .error(key_node.span, suggest::unknown_key(key, &all));
                     reported = true;
                 }
             }

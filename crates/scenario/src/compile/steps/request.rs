@@ -9,7 +9,7 @@ use crate::compile::names;
 use crate::compile::templates;
 use crate::compile::vars::Vars;
 use crate::plan::{Body, Method, OnFailure, RequestInfo, RequestStep, Step};
-use crate::raw::Node;
+use crate::raw::{Kind, Node};
 
 pub(crate) const METHODS: &[(&str, Method)] = &[
     ("get", Method::Get),
@@ -89,6 +89,9 @@ pub(crate) fn compile(
             return None;
         }
     };
+    if nested_url(ctx, url_node, method) {
+        return None;
+    }
     let url_text = ctx.string(url_node, "the request's path")?.to_owned();
     let url = templates::template(ctx, url_node, "the request's path", vars);
     let route = names::route(ctx, &url_text, url_node, f.get("service"));
@@ -162,6 +165,28 @@ pub(crate) fn compile(
         capture: capture?,
         on_failure,
     })
+}
+
+/// Artillery's `get: { url: /x, json: ... }`: reported with starling's
+/// flat form, where the method's value is the path and the rest stand
+/// beside it. True when it was reported.
+fn nested_url(ctx: &mut Ctx, node: &Node, method: Method) -> bool {
+    let Kind::Map(pairs) = &node.kind else {
+        return false;
+    };
+    let Some((_, url)) = pairs.iter().find(|(k, _)| k.as_str() == Some("url")) else {
+        return false;
+    };
+    let method = method.as_str().to_ascii_lowercase();
+    let path = url.scalar_text().unwrap_or_else(|| "/path".to_owned());
+    ctx.sink.error(
+        node.span,
+        format!(
+            "the path is the value of `{method}` itself, with the other keys beside it: \
+             `{method}: {path}` (not Artillery's `{method}: {{ url: ... }}`)"
+        ),
+    );
+    true
 }
 
 /// `GET /orders/{{ order_id }}`: the method and the path template without
