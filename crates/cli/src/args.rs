@@ -111,6 +111,9 @@ pub(crate) struct RunArgs {
     /// Base URL that replaces the scenario's `target`, e.g. http://127.0.0.1:8000
     #[arg(long, env = "STARLING_HOST")]
     pub(crate) host: Option<String>,
+    /// Replaces a service's base URL: NAME=URL (repeatable).
+    #[arg(long = "service", value_name = "NAME=URL")]
+    pub(crate) services: Vec<String>,
     #[command(flatten)]
     pub(crate) engine: EngineArgs,
     /// Write the full results as JSON to this file.
@@ -150,6 +153,9 @@ pub(crate) struct LoadArgs {
     /// Journeys started per second (open model).
     #[arg(long, env = "STARLING_ARRIVAL_RATE", allow_negative_numbers = true)]
     pub(crate) arrival_rate: Option<f64>,
+    /// Journeys each user runs, then it stops (closed model).
+    #[arg(long, env = "STARLING_ITERATIONS")]
+    pub(crate) iterations: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -87,6 +87,7 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         spawn_rate: Some(args.spawn_rate),
         duration: Some(args.duration.clone()),
         arrival_rate: None,
+        iterations: None,
     };
     load_override(&load)?
         .apply(&mut plan.load)

@@ -12,6 +12,8 @@ pub(crate) struct LoadOverride {
     pub(crate) spawn_rate: Option<f64>,
     pub(crate) duration: Option<Duration>,
     pub(crate) arrival_rate: Option<f64>,
+    /// Journeys per user, then it stops (`--iterations`, closed model).
+    pub(crate) iterations: Option<u64>,
 }
 
 impl LoadOverride {
@@ -20,6 +22,7 @@ impl LoadOverride {
             && self.spawn_rate.is_none()
             && self.duration.is_none()
             && self.arrival_rate.is_none()
+            && self.iterations.is_none()
     }
 
     /// Rewrites `load`'s stages. Errors name the flag that cannot apply.
@@ -37,6 +40,18 @@ impl LoadOverride {
         }
         if self.users == Some(0) {
             return Err("--users must be at least 1".into());
+        }
+        if let Some(n) = self.iterations {
+            if n == 0 {
+                return Err("--iterations must be at least 1".into());
+            }
+            if load.model == LoadModel::Open || self.arrival_rate.is_some() {
+                return Err(
+                    "--iterations applies to the closed model (users that each run N journeys); the open model runs by arrivals"
+                        .into(),
+                );
+            }
+            load.iterations = Some(n);
         }
         if is_profile(load) {
             return self.scale_profile(load);

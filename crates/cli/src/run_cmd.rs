@@ -31,6 +31,9 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
         .map_err(Failure::Input)?;
     let mut config = engine_config(&args.engine, scenario_name(&args.file))?;
     config.host = args.host.as_deref().map(parse_host).transpose()?;
+    for service in &args.services {
+        override_service(&mut plan, service)?;
+    }
     // The file was just read and compiled, so it is a regular file of
     // bounded size; reading it again for its fingerprint is safe.
     config.scenario_hash = std::fs::read(&args.file)
@@ -122,6 +125,7 @@ pub(crate) fn load_override(args: &LoadArgs) -> Result<LoadOverride, Failure> {
         spawn_rate: args.spawn_rate,
         duration,
         arrival_rate: args.arrival_rate,
+        iterations: args.iterations,
     })
 }
 
@@ -184,6 +188,42 @@ fn segment(args: &EngineArgs) -> Result<Segment, Failure> {
 pub(crate) fn parse_duration_flag(flag: &str, value: &str) -> Result<std::time::Duration, Failure> {
     starling_scenario::parse_duration(value)
         .map_err(|e| Failure::Input(format!("{flag} `{value}`: {e}")))
+}
+
+/// `--service NAME=URL`: the named service's base URL replaced.
+fn override_service(plan: &mut Plan, flag: &str) -> Result<(), Failure> {
+    let bad = |why: String| Failure::Input(format!("--service `{flag}`: {why}"));
+    let (name, url) = flag
+        .split_once('=')
+        .ok_or_else(|| bad("expected NAME=URL, e.g. payments=http://127.0.0.1:8004".into()))?;
+    let base = BaseUrl::parse(url.trim()).map_err(|e| bad(e.to_string()))?;
+    // Only services declared under `services:` have a base URL to replace;
+    // the others are labels of requests that go to the target.
+    let names: Vec<String> = plan
+        .services
+        .iter()
+        .filter(|s| s.base_url.is_some())
+        .map(|s| s.name.clone())
+        .collect();
+    match plan
+        .services
+        .iter_mut()
+        .find(|s| s.name == name.trim() && s.base_url.is_some())
+    {
+        Some(service) => {
+            service.base_url = Some(base);
+            Ok(())
+        }
+        None => Err(bad(format!(
+            "the scenario declares no service `{}` under `services:` (it declares: {})",
+            name.trim(),
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        ))),
+    }
 }
 
 fn parse_host(host: &str) -> Result<BaseUrl, Failure> {

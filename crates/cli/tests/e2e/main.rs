@@ -16,6 +16,7 @@
 //! - `results_cmds`: `report`, `merge` and `compare` on results files.
 //! - `segments`: one run spread over processes with `--segment`.
 //! - `kube`: the Kubernetes manifests, validated and their commands run.
+//! - `load_flags`: `--iterations` and `--service` on the command line.
 //! - `trust`: runs that must end and keep their results whatever happens.
 //! - `secrets`: no planted secret reaches any output.
 //! - `terminal_safety`: control characters from the scenario are escaped.
@@ -27,6 +28,7 @@ mod demo_cmd;
 mod env_vars;
 mod features;
 mod kube;
+mod load_flags;
 mod login;
 mod open_model;
 mod polling;
