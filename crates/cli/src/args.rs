@@ -130,6 +130,14 @@ pub(crate) struct RunArgs {
     /// far (marked partial), so a kill loses at most one interval; 0 never.
     #[arg(long, default_value = "10s", env = "STARLING_CHECKPOINT_EVERY")]
     pub(crate) checkpoint_every: String,
+    /// Serve Prometheus metrics of the run on this address (e.g.
+    /// 127.0.0.1:9464), labelled with the segment.
+    #[arg(long, value_name = "HOST:PORT", env = "STARLING_METRICS_ADDR")]
+    pub(crate) metrics_addr: Option<String>,
+    /// Keep serving the final metrics this long after the run, so the last
+    /// scrape sees them.
+    #[arg(long, default_value = "0s", env = "STARLING_METRICS_HOLD")]
+    pub(crate) metrics_hold: String,
     /// Adds a threshold, e.g. 'journey checkout: p95 < 800ms' or
     /// 'all: errors < 1%, abort' (repeatable; added to the scenario's).
     #[arg(long = "threshold", value_name = "RULE")]

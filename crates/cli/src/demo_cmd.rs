@@ -120,6 +120,8 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
             junit: args.junit.as_deref(),
         },
         checkpoint_every: Some(Duration::from_secs(10)),
+        metrics_addr: None,
+        metrics_hold: Duration::ZERO,
     };
     let result = execute(plan, config, &outputs, args.quiet);
     let received = runtime.block_on(demo.stats());

@@ -137,6 +137,10 @@ spec:
       labels:
         app.kubernetes.io/name: starling
         app.kubernetes.io/instance: {name}
+      annotations:
+        prometheus.io/scrape: \"true\"
+        prometheus.io/port: \"9464\"
+        prometheus.io/path: /metrics
     spec:
       restartPolicy: Never
       securityContext:
@@ -154,9 +158,16 @@ spec:
             - \"{start_at}\"
             - --seed
             - \"{seed}\"
+            - --metrics-addr
+            - 0.0.0.0:9464
+            - --metrics-hold
+            - 30s
             - --quiet
             - --out
             - /results/$(JOB_COMPLETION_INDEX).json
+          ports:
+            - name: metrics
+              containerPort: 9464
           env:
             - name: JOB_COMPLETION_INDEX
               valueFrom:

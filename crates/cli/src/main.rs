@@ -12,6 +12,7 @@ mod exit;
 mod kube_cmd;
 mod load_override;
 mod merge_cmd;
+mod metrics_endpoint;
 mod output;
 mod report_cmd;
 mod results_file;

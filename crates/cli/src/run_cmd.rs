@@ -15,6 +15,7 @@ use crate::args::{EngineArgs, LoadArgs, RunArgs};
 use crate::checkpoint::Checkpoints;
 use crate::exit::Exit;
 use crate::load_override::LoadOverride;
+use crate::metrics_endpoint::MetricsEndpoint;
 use crate::output::{self, Files, ProgressLine};
 use crate::signals;
 use crate::start_at;
@@ -51,6 +52,8 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
             junit: args.junit.as_deref(),
         },
         checkpoint_every: (!checkpoint.is_zero()).then_some(checkpoint),
+        metrics_addr: args.metrics_addr.as_deref(),
+        metrics_hold: parse_duration_flag("--metrics-hold", &args.metrics_hold)?,
     };
     let (_, exit) = execute(plan, config, &outputs, args.quiet)?;
     Ok(exit)
@@ -62,6 +65,10 @@ pub(crate) struct Outputs<'a> {
     pub(crate) files: Files<'a>,
     /// How often `--out` is rewritten with the results so far.
     pub(crate) checkpoint_every: Option<Duration>,
+    /// Where Prometheus metrics are served during the run, and how long
+    /// after it (so the last scrape sees the final counts).
+    pub(crate) metrics_addr: Option<&'a str>,
+    pub(crate) metrics_hold: Duration,
 }
 
 /// Runs a compiled plan with Ctrl-C wired in, then writes and prints the
@@ -74,6 +81,13 @@ pub(crate) fn execute(
     quiet: bool,
 ) -> Result<(Summary, Exit), Failure> {
     outputs.files.check()?;
+    let segment = config.segment;
+    let mut metrics = outputs
+        .metrics_addr
+        .map(|addr| {
+            MetricsEndpoint::start(addr, (segment.count() > 1).then(|| segment.to_string()))
+        })
+        .transpose()?;
     let mut checkpoints = outputs
         .files
         .out
@@ -87,6 +101,9 @@ pub(crate) fn execute(
         progress.update(round.progress);
         if let Some(checkpoints) = &mut checkpoints {
             checkpoints.maybe_write(round);
+        }
+        if let Some(metrics) = &mut metrics {
+            metrics.update(&round.summary(), round.progress.active_users);
         }
     })
     .map_err(|e| match e {
@@ -109,6 +126,10 @@ pub(crate) fn execute(
     output::report(&outcome.summary, &outputs.files)?;
     for error in &outcome.summary.run.errors {
         output::error(&format!("the run is incomplete: {error}"));
+    }
+    if let Some(metrics) = &mut metrics {
+        metrics.update(&outcome.summary, 0);
+        std::thread::sleep(outputs.metrics_hold);
     }
     let exit = Exit::of_run(&outcome.summary, signal.get());
     Ok((outcome.summary, exit))

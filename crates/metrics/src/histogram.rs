@@ -158,6 +158,24 @@ impl Latency {
     }
 }
 
+impl Latency {
+    /// How many values were at most each of `bounds` (µs, ascending): the
+    /// cumulative buckets of a Prometheus histogram, read off the
+    /// serialised histogram. `None` when it lacks one or it is corrupt.
+    pub fn counts_at_most(&self, bounds: &[u64]) -> Option<Vec<u64>> {
+        if self.count == 0 {
+            return Some(vec![0; bounds.len()]);
+        }
+        let histogram = LazyHist::decode(self).ok()?.0?;
+        Some(
+            bounds
+                .iter()
+                .map(|&bound| histogram.count_between(0, bound))
+                .collect(),
+        )
+    }
+}
+
 /// V2 + deflate, base64: the HdrHistogram interchange format, so other
 /// HDR tools read it too.
 fn encode(histogram: &Histogram<u64>) -> String {

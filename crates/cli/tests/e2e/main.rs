@@ -17,6 +17,7 @@
 //! - `segments`: one run spread over processes with `--segment`.
 //! - `kube`: the Kubernetes manifests, validated and their commands run.
 //! - `load_flags`: `--iterations` and `--service` on the command line.
+//! - `prometheus`: `--metrics-addr` scraped by a real Prometheus.
 //! - `trust`: runs that must end and keep their results whatever happens.
 //! - `secrets`: no planted secret reaches any output.
 //! - `terminal_safety`: control characters from the scenario are escaped.
@@ -32,6 +33,7 @@ mod load_flags;
 mod login;
 mod open_model;
 mod polling;
+mod prometheus;
 mod results_cmds;
 mod secrets;
 mod segments;
