@@ -89,6 +89,11 @@ impl<'a> Redactor<'a> {
         if let Some((_scheme, credential)) = value.trim().split_once(' ') {
             self.value(credential.trim().to_owned());
         }
+        // `auth: { basic: ... }` sends base64; a server may echo it decoded.
+        if let Some((pair, password)) = starling_scenario::redact::basic_credentials(value) {
+            self.value(pair);
+            self.value(password);
+        }
         if name.eq_ignore_ascii_case("cookie") || name.eq_ignore_ascii_case("set-cookie") {
             // `a=1; b=2`, or `sid=xyz; Path=/` (only the first pair is the
             // cookie; the attributes after it are not secret but harmless).

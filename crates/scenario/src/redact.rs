@@ -46,6 +46,23 @@ impl Redact {
     }
 }
 
+/// What a `Basic` credential (RFC 7617) encodes, `user:password`, and the
+/// password: a server that echoes them decoded must not show them either.
+pub fn basic_credentials(header_value: &str) -> Option<(String, String)> {
+    use base64::Engine as _;
+    let (scheme, encoded) = header_value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let pair = String::from_utf8(decoded).ok()?;
+    let (_, password) = pair.split_once(':')?;
+    let password = password.to_owned();
+    Some((pair, password))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +87,15 @@ mod tests {
             assert!(!redact.is_secret_name(name), "{name}");
         }
         assert!(!Redact::default().is_secret_name("user_pin"));
+    }
+
+    #[test]
+    fn basic_credentials_are_decoded_for_redaction() {
+        assert_eq!(
+            basic_credentials("Basic YWRhOnMzY3JldA=="),
+            Some(("ada:s3cret".to_owned(), "s3cret".to_owned()))
+        );
+        assert_eq!(basic_credentials("Bearer YWRhOnMzY3JldA=="), None);
+        assert_eq!(basic_credentials("Basic !!!"), None);
     }
 }

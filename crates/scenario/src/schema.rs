@@ -27,6 +27,7 @@ fn request_properties() -> serde_json::Map<String, Value> {
         "name": { "type": "string", "description": "metric name; default: method and path template" },
         "service": { "type": "string", "description": "a service declared under `services`" },
         "headers": { "$ref": "#/$defs/textMap" },
+        "auth": { "$ref": "#/$defs/auth" },
         "query": { "$ref": "#/$defs/textMap" },
         "json": { "description": "any value; strings are templates" },
         "body": { "type": "string" },
@@ -105,6 +106,7 @@ pub fn schema() -> Value {
                 "type": "object", "additionalProperties": false,
                 "properties": {
                     "headers": { "$ref": "#/$defs/textMap" },
+                    "auth": { "$ref": "#/$defs/auth" },
                     "timeout": { "$ref": "#/$defs/duration" },
                     "max_redirects": { "type": "integer", "minimum": 0, "maximum": 255 },
                     "keep_body_bytes": { "type": "integer", "minimum": 0, "maximum": crate::plan::MAX_KEEP_BODY_BYTES },
@@ -122,6 +124,12 @@ pub fn schema() -> Value {
             "percent": { "type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?%$" },
             "onFailure": { "enum": ["abort", "continue"] },
             "textMap": { "type": "object", "additionalProperties": text() },
+            "auth": {
+                "type": "object", "additionalProperties": false, "minProperties": 1, "maxProperties": 1,
+                "description": "an Authorization header: `basic: [user, password]` or `bearer: token` (templates)",
+                "properties": {
+                    "basic": { "type": "array", "items": text(), "minItems": 2, "maxItems": 2 },
+                    "bearer": text() } },
             "load": {
                 "type": "object", "additionalProperties": false,
                 "properties": {

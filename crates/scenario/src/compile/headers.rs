@@ -42,7 +42,7 @@ pub(crate) fn header_map(ctx: &mut Ctx, node: &Node, vars: &mut Vars) -> Vec<(St
 
 /// A forbidden byte in the text the value always sends (outside its
 /// `{{ }}`), reported where the file has it.
-fn check_value(ctx: &mut Ctx, node: &Node, text: &str, name: &str, template: &Template) {
+pub(crate) fn check_value(ctx: &mut Ctx, node: &Node, text: &str, name: &str, template: &Template) {
     let Some((c, what)) = FORBIDDEN.iter().find(|(c, _)| {
         template
             .literal_parts()

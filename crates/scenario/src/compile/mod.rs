@@ -6,10 +6,12 @@
 //! expression compilation with positions), `always_fails` (code that would
 //! fail on every run, and data columns the file lacks), `headers` (header
 //! maps, with no CR, LF or NUL), `vars` (which variables are set where),
-//! `json_path_fix` (the fix offered for a common JSONPath mistake), and
+//! `json_path_fix` (the fix offered for a common JSONPath mistake), `auth`
+//! (`auth:` compiled into an `Authorization` header), and
 //! one file per step kind under `steps/`.
 
 mod always_fails;
+mod auth;
 mod data;
 mod headers;
 mod json_path_fix;

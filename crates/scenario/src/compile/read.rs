@@ -322,6 +322,7 @@ impl Ctx {
 pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
     const KEYS: &[&str] = &[
         "headers",
+        "auth",
         "timeout",
         "max_redirects",
         "keep_body_bytes",
@@ -331,6 +332,12 @@ pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
     let mut defaults = Defaults::default();
     if let Some(n) = fields.get("headers") {
         defaults.headers = super::headers::header_map(ctx, n, &mut super::vars::Vars::open());
+    }
+    if let Some(n) = fields.get("auth")
+        && let Some(header) =
+            super::auth::header(ctx, n, &mut super::vars::Vars::open(), &defaults.headers)
+    {
+        defaults.headers.push(header);
     }
     if let Some(n) = fields.get("timeout")
         && let Some(d) = ctx.positive_duration(n, "`timeout`")

@@ -40,7 +40,17 @@ fn build() -> Environment<'static> {
     env.add_function("random_int", random_int);
     env.add_function("random_string", random_string);
     env.add_function("now_ms", now_ms);
+    // For `auth: { basic: [...] }` with templated credentials, and for
+    // anyone building such a header by hand.
+    env.add_filter("b64encode", b64encode);
     env
+}
+
+/// Standard base64 (with padding) of the text's UTF-8 bytes, as Basic
+/// authentication (RFC 7617) encodes `user:password`.
+fn b64encode(text: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(text)
 }
 
 /// Runs `f` with the template functions (`uuid()`, `random_int`,

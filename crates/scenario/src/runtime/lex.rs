@@ -323,6 +323,26 @@ fn string_at(code: &str, i: usize) -> Option<(String, usize)> {
     Some((value, end))
 }
 
+/// A template that compiled as one expression of the same value: its text
+/// as string literals and its codes in parentheses, joined by `~`
+/// (`user-{{ vu.id }}` becomes `"user-" ~ (vu.id)`), so it can be an
+/// argument inside another expression. `None` if it does not split.
+pub(crate) fn template_as_expr(source: &str) -> Option<String> {
+    let parts: Vec<String> = split_template(source)
+        .ok()?
+        .into_iter()
+        .map(|part| match part {
+            Part::Text(text) => string_literal(&text),
+            Part::Code { code, .. } => format!("({code})"),
+        })
+        .collect();
+    Some(if parts.is_empty() {
+        "\"\"".to_owned()
+    } else {
+        parts.join(" ~ ")
+    })
+}
+
 /// `value` as a double-quoted minijinja string literal.
 fn string_literal(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
@@ -397,6 +417,16 @@ mod tests {
         assert_eq!(err.message, "`{{` is not closed by `}}`");
         let err = split_template("x{% if a %}y{% endif %}").unwrap_err();
         assert_eq!((err.offset, err.len), (1, 2));
+    }
+
+    #[test]
+    fn a_template_as_an_expression() {
+        assert_eq!(
+            template_as_expr(r#"user-{{ vu.id }}"x""#).as_deref(),
+            Some(r#""user-" ~ ( vu.id ) ~ "\"x\"""#)
+        );
+        assert_eq!(template_as_expr("").as_deref(), Some(r#""""#));
+        assert_eq!(template_as_expr("{{ a"), None);
     }
 
     #[test]

@@ -15,4 +15,4 @@ pub(crate) use code::Code;
 pub(crate) use context::ResponseFields;
 pub use environment::with_rng;
 pub use error::{EvalError, SyntaxError};
-pub(crate) use lex::{Part, split_template};
+pub(crate) use lex::{Part, split_template, template_as_expr};

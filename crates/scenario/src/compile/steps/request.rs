@@ -4,6 +4,7 @@
 
 use super::Ctx;
 use super::expect;
+use crate::compile::auth;
 use crate::compile::headers;
 use crate::compile::names;
 use crate::compile::templates;
@@ -26,6 +27,7 @@ pub(crate) const KEYS: &[&str] = &[
     "name",
     "service",
     "headers",
+    "auth",
     "query",
     "json",
     "body",
@@ -99,10 +101,15 @@ pub(crate) fn compile(
         Some(n) => ctx.text(n, "`name`"),
         None => Some(default_name(method, &url_text)),
     };
-    let headers = f
+    let mut headers = f
         .get("headers")
         .map(|n| headers::header_map(ctx, n, vars))
         .unwrap_or_default();
+    if let Some(n) = f.get("auth")
+        && let Some(header) = auth::header(ctx, n, vars, &headers)
+    {
+        headers.push(header);
+    }
     let query = f
         .get("query")
         .map(|n| templates::string_map(ctx, n, "`query`", vars))
