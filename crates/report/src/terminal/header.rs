@@ -11,12 +11,12 @@ use crate::progress::run_clock;
 pub(super) fn render(summary: &Summary, out: &mut impl Write, style: &Style<'_>) -> io::Result<()> {
     let run = &summary.run;
     let mut line = format!(
-        "starling · {} · {} · {} users (peak) · {} model · {} workers",
+        "starling · {} · {} · {} (peak) · {} model · {}",
         run.scenario,
         run_clock(summary),
-        count(run.peak_users),
+        counted(run.peak_users, "user"),
         run.model,
-        run.workers,
+        counted(u64::try_from(run.workers).unwrap_or(u64::MAX), "worker"),
     );
     if let Some(seed) = run.seed {
         line.push_str(&format!(" · seed {seed}"));
@@ -50,4 +50,10 @@ pub(super) fn render(summary: &Summary, out: &mut impl Write, style: &Style<'_>)
         bytes(t.bytes_sent),
         bytes(t.bytes_received),
     )
+}
+
+/// `1 user`, `2 users`, `1,000 users`: a count and its noun, plural but for 1.
+fn counted(n: u64, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", count(n))
 }
