@@ -97,7 +97,7 @@ fn prometheus_sums_three_segments_to_the_merged_count() {
     std::fs::write(
         &scenario,
         format!(
-            "target: {}\nload: {{ users: 6, spawn_rate: 1000, duration: 3s }}\nusers:\n  - name: u\n    wait: 100ms\n    journeys:\n      - name: browse\n        steps:\n          - get: /products\n",
+            "target: {}\nload: {{ users: 6, spawn_rate: 1000, duration: 3s }}\nusers:\n  - name: u\n    wait: 100ms\n    journeys:\n      - name: browse\n        steps:\n          - get: /products\n          - get: /no-such-page\n            expect: {{ status: 200 }}\n            on_failure: continue\n",
             demo.gateway()
         ),
     )
@@ -136,8 +136,10 @@ fn prometheus_sums_three_segments_to_the_merged_count() {
     assert!(merged.totals.requests > 0);
     assert_eq!(
         demo.received("products", "GET /products"),
-        merged.totals.requests
+        merged.requests["GET /products"].count
     );
+    // Some failed (a page the demo does not have), so failures are scraped.
+    assert!(merged.totals.failures > 0);
 
     let query = "/api/v1/query?query=sum(last_over_time(starling_requests_total%5B5m%5D))";
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -170,4 +172,44 @@ fn prometheus_sums_three_segments_to_the_merged_count() {
             "{series}"
         );
     }
+
+    // The shipped Grafana dashboard asks only for metrics Prometheus has.
+    let names = get(web, "/api/v1/label/__name__/values").unwrap();
+    let dashboard = std::fs::read_to_string(
+        crate::support::workspace_root().join("deploy/grafana/starling.json"),
+    )
+    .unwrap();
+    let dashboard: serde_json::Value =
+        serde_json::from_str(&dashboard).expect("the dashboard is JSON");
+    let exprs: Vec<String> = dashboard["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["targets"].as_array().unwrap().iter())
+        .map(|t| t["expr"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(exprs.len() >= 7, "{exprs:?}");
+    for expr in &exprs {
+        for name in metric_names(expr) {
+            assert!(
+                names.contains(&format!("\"{name}\"")),
+                "the dashboard's `{name}` is not scraped: {names}"
+            );
+        }
+    }
+}
+
+/// The `starling_...` metric names an expression uses.
+fn metric_names(expr: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = expr;
+    while let Some(at) = rest.find("starling_") {
+        let tail = &rest[at..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(tail.len());
+        names.push(tail[..end].to_owned());
+        rest = &tail[end..];
+    }
+    names
 }
