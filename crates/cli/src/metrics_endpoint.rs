@@ -40,6 +40,13 @@ struct FailureLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    request: String,
+    service: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct JourneyLabels {
     journey: String,
     outcome: String,
@@ -77,6 +84,7 @@ pub(crate) struct MetricsEndpoint {
     registry: Arc<Mutex<Registry>>,
     requests: Family<RequestLabels, Counter>,
     failures: Family<FailureLabels, Counter>,
+    responses: Family<StatusLabels, Counter>,
     journeys: Family<JourneyLabels, Counter>,
     latency: Family<RequestLabels, Buckets>,
     users: Gauge,
@@ -100,6 +108,7 @@ impl MetricsEndpoint {
         let endpoint = MetricsEndpoint {
             requests: Family::default(),
             failures: Family::default(),
+            responses: Family::default(),
             journeys: Family::default(),
             latency: Family::default(),
             users: Gauge::default(),
@@ -112,6 +121,11 @@ impl MetricsEndpoint {
             "request_failures",
             "Failed requests, by failure category",
             endpoint.failures.clone(),
+        );
+        registry.register(
+            "responses",
+            "Responses received, by status code",
+            endpoint.responses.clone(),
         );
         registry.register(
             "journeys",
@@ -175,6 +189,20 @@ impl MetricsEndpoint {
                 bump(
                     &mut self.published,
                     format!("f\0{name}\0{}", labels.category),
+                    n,
+                    &counter,
+                );
+            }
+            for (&status, &n) in &r.status_codes {
+                let labels = StatusLabels {
+                    request: name.clone(),
+                    service: r.service.clone(),
+                    status,
+                };
+                let counter = self.responses.get_or_create(&labels).clone();
+                bump(
+                    &mut self.published,
+                    format!("s\0{name}\0{status}"),
                     n,
                     &counter,
                 );

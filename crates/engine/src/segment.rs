@@ -99,6 +99,52 @@ mod tests {
         assert!(matches!(Segment::parse("a/b"), Err(SegmentError::Form(_))));
     }
 
+    proptest::proptest! {
+        /// Open model: the arrivals every lane of every segment schedules
+        /// (numbers from its slot by its stride, each due when the rate
+        /// curve's area reaches it, and due within the run, as the worker
+        /// loop does) are, together, exactly the single plan's arrivals.
+        #[test]
+        fn segments_schedule_exactly_the_single_plans_arrivals(
+            stages in proptest::collection::vec((1u64..3000, 0.0f64..80.0), 1..4),
+            count in 1u32..5,
+            workers in 1usize..4,
+        ) {
+            let stages: Vec<starling_scenario::Stage> = stages
+                .iter()
+                .map(|&(ms, rate)| starling_scenario::Stage {
+                    duration: Some(std::time::Duration::from_millis(ms)),
+                    target: rate,
+                })
+                .collect();
+            let schedule = crate::schedule::Schedule::new(&stages);
+            let end = schedule.end().unwrap();
+            let arrivals = |slot: u64, stride: u64| {
+                let mut out = Vec::new();
+                let mut m = slot;
+                while let Some(due) = schedule.time_of_area(m as f64) {
+                    if due >= end {
+                        break;
+                    }
+                    out.push((m, due));
+                    m += stride;
+                }
+                out
+            };
+            let single = arrivals(0, 1);
+            let mut union = Vec::new();
+            for index in 0..count {
+                let segment = Segment::new(index, count).unwrap();
+                for worker in 0..workers {
+                    let lane = segment.lane(worker, workers);
+                    union.extend(arrivals(lane.slot as u64, lane.stride as u64));
+                }
+            }
+            union.sort();
+            proptest::prop_assert_eq!(union, single);
+        }
+    }
+
     #[test]
     fn lanes_of_all_segments_and_workers_cover_every_number_once() {
         for (count, workers) in [(1, 1), (1, 2), (3, 1), (3, 2), (4, 3)] {

@@ -175,6 +175,7 @@ fn prometheus_sums_three_segments_to_the_merged_count() {
 
     // The shipped Grafana dashboard asks only for metrics Prometheus has.
     let names = get(web, "/api/v1/label/__name__/values").unwrap();
+    assert!(names.contains("\"starling_responses_total\""), "{names}");
     let dashboard = std::fs::read_to_string(
         crate::support::workspace_root().join("deploy/grafana/starling.json"),
     )
