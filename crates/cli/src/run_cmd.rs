@@ -111,6 +111,10 @@ pub(crate) fn execute(
         _ => Failure::Input(e.to_string()),
     })?;
     progress.finish();
+    let mut outcome = outcome;
+    if outcome.summary.run.segment.is_some() {
+        outcome.summary.run.host = hostname();
+    }
     if let Some(late) = outcome.summary.run.started_late_ms {
         output::notice(&format!(
             "this run started {late} ms after its --start-at: it caught up with the planned load at once"
@@ -182,6 +186,15 @@ pub(crate) fn engine_config(
         config.workers = workers;
     }
     Ok(config)
+}
+
+/// This machine's name (a pod's name on Kubernetes), for segment results.
+fn hostname() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
 }
 
 /// `--segment i/n`, or `--segments n` with i from `JOB_COMPLETION_INDEX`.

@@ -107,6 +107,7 @@ pub(crate) fn build(
             scenario_hash: None,
             segment: None,
             started_late_ms: None,
+            host: None,
         },
         totals,
         services: services(&requests, millis),

@@ -102,6 +102,9 @@ pub struct RunInfo {
     /// How long after its common start (`--start-at`) this process began.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_late_ms: Option<u64>,
+    /// The machine that ran it (with `segment`, which pod ran which share).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 /// Segment `index` of `count` (`--segment index/count`).

@@ -83,6 +83,7 @@ fn three_segments_merge_to_the_single_run_and_the_demos_counts() {
     for (i, part) in parts.iter().enumerate() {
         let info = part.run.segment.expect("segment metadata in the results");
         assert_eq!((info.index, info.count), (i as u32, 3));
+        assert!(part.run.host.as_deref().is_some_and(|h| !h.is_empty()));
     }
     assert_eq!(
         merged.totals.journeys_started,
