@@ -99,6 +99,12 @@ pub(crate) enum Command {
         #[arg(long, default_value = "text", value_parser = ["text", "markdown"])]
         format: String,
     },
+    /// Print a shell completion script: `starling completions bash >
+    /// /etc/bash_completion.d/starling` (or zsh, fish).
+    Completions {
+        /// The shell the script is for.
+        shell: crate::completions_cmd::Shell,
+    },
 }
 
 /// Flags override `STARLING_*` environment variables, which override the file.

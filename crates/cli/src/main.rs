@@ -7,6 +7,7 @@
 mod args;
 mod checkpoint;
 mod compare_cmd;
+mod completions_cmd;
 mod demo_cmd;
 mod exit;
 mod kube_cmd;
@@ -83,6 +84,7 @@ fn main() -> ExitCode {
             fail_on_regression,
             format == "markdown",
         ),
+        Command::Completions { shell } => completions_cmd::completions(shell),
     };
     match result {
         Ok(exit) => exit.code(),
