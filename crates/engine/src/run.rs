@@ -57,6 +57,7 @@ pub fn run(
         .or(plan.seed)
         .unwrap_or_else(|| fastrand::u64(..));
     let active_users = Arc::new(AtomicU64::new(0));
+    let peak_users = Arc::new(AtomicU64::new(0));
     let planned = Schedule::new(&plan.load.stages).end();
     let (tx, rx) = mpsc::channel::<Report>();
     let (start, late) = common_start(config.start_at, control);
@@ -80,6 +81,7 @@ pub fn run(
             collect_every: config.collect_every,
             state: control.subscribe(),
             active_users: active_users.clone(),
+            peak_users: peak_users.clone(),
             reports: tx.clone(),
         };
         match worker::spawn(init) {
@@ -156,6 +158,7 @@ pub fn run(
     if !round.is_empty() {
         aggregate.absorb(start.elapsed(), 0, round);
     }
+    aggregate.note_peak_users(peak_users.load(Ordering::Relaxed));
     errors.extend(crate::panics::join_all(threads));
 
     // Stopped by the control, not by a threshold of its own.

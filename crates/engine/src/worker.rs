@@ -65,6 +65,8 @@ pub(crate) struct WorkerInit {
     pub(crate) collect_every: Duration,
     pub(crate) state: watch::Receiver<RunState>,
     pub(crate) active_users: Arc<AtomicU64>,
+    /// The most users alive at once, kept as they start.
+    pub(crate) peak_users: Arc<AtomicU64>,
     pub(crate) reports: Sender<Report>,
 }
 
@@ -86,6 +88,7 @@ pub(crate) struct Worker {
     users: RefCell<JoinSet<()>>,
     users_gone: Notify,
     active_users: Arc<AtomicU64>,
+    peak_users: Arc<AtomicU64>,
     /// Per user type: cumulative journey weights, for picking by weight.
     journey_picks: Vec<Vec<(f64, JourneyId)>>,
     journey_names: Vec<Rc<str>>,
@@ -210,6 +213,7 @@ impl Worker {
             users: RefCell::new(JoinSet::new()),
             users_gone: Notify::new(),
             active_users: init.active_users,
+            peak_users: init.peak_users,
             journey_picks,
             journey_names,
             seed: init.seed,
@@ -341,7 +345,10 @@ impl Worker {
 
     pub(crate) fn users_started(&self) {
         self.live_users.set(self.live_users.get() + 1);
-        self.active_users.fetch_add(1, Ordering::Relaxed);
+        // Once per user, not per request: the peak is exact however short
+        // the run.
+        let now = self.active_users.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak_users.fetch_max(now, Ordering::Relaxed);
     }
 
     pub(crate) fn users_stopped(&self) {

@@ -45,3 +45,35 @@ users:
     assert!(connections <= 50, "{connections} connections");
     assert!(connections >= 40, "the cap was reached: {connections}");
 }
+
+/// A run shorter than a collection round still reports its peak of users
+/// (it said `0 users (peak)`: users were only sampled at rounds).
+#[test]
+fn a_run_shorter_than_a_round_reports_its_peak_users() {
+    let server = Wire::respond(|_| Reply::text(200, "ok"));
+    let yaml = r#"
+target: "{{TARGET}}"
+load: { users: 3, spawn_rate: 1000, duration: 300ms }
+users:
+  - name: u
+    wait: 50ms
+    journeys:
+      - name: j
+        steps:
+          - get: /x
+"#;
+    let config = starling_engine::RunConfig {
+        workers: 2,
+        collect_every: Duration::from_secs(5),
+        ..starling_engine::RunConfig::default()
+    };
+    let outcome = starling_engine::run(
+        std::sync::Arc::new(plan(yaml, &server.url)),
+        &config,
+        &starling_engine::Control::new(),
+        |_| {},
+    )
+    .unwrap();
+    assert!(outcome.summary.totals.requests > 0);
+    assert_eq!(outcome.summary.run.peak_users, 3);
+}

@@ -97,6 +97,13 @@ impl Aggregate {
         )
     }
 
+    /// Raises the peak of active users to `peak` if it is higher: users
+    /// counted between rounds (a run shorter than a round has no round
+    /// while they are alive, and reported a peak of 0).
+    pub fn note_peak_users(&mut self, peak: u64) {
+        self.peak_users = self.peak_users.max(peak);
+    }
+
     /// Bytes held by the run's histograms (the interval one included).
     pub fn histogram_bytes(&self) -> usize {
         self.total.histogram_bytes() + self.interval.counter_bytes()
