@@ -279,12 +279,15 @@ workload_b() {
 
 # mem TOOL USERS: RSS once every user is spawned and has sent its first
 # request, read from /proc; the generator is then stopped with Ctrl-C.
+# `starling-at-once` starts every user in the first instant (a spawn rate
+# of a million per second): its memory must not depend on the ramp.
 mem() {
-  local tool=$1 users=$2 pid log=$OUT/runs/c-$1-$2 settle=6 i
+  local tool=$1 users=$2 pid log=$OUT/runs/c-$1-$2 settle=6 i rate=3000
   case $tool in
-    starling)
+    starling|starling-at-once)
+      [[ $tool == starling-at-once ]] && rate=1000000
       taskset -c "$GEN_CPU" "$STARLING" run "$BENCH/scenarios/get_think.yaml" --workers 1 --quiet \
-        --host "http://127.0.0.1:$NGINX_PORT" --users "$users" --spawn-rate 3000 \
+        --host "http://127.0.0.1:$NGINX_PORT" --users "$users" --spawn-rate "$rate" \
         --duration 120s --stop-timeout 2s --out "$log.json" >"$log.log" 2>&1 &
       pid=$!
       PIDS+=("$pid")
@@ -321,7 +324,7 @@ workload_c() {
   ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   start_nginx
   local tool users
-  for tool in starling locust-fast locust-http; do
+  for tool in starling starling-at-once locust-fast locust-http; do
     for users in 10 1000 9000; do
       mem "$tool" "$users"
     done

@@ -8,8 +8,8 @@
 //! over the same streams, driven by the session itself (no task per
 //! connection). Each worker thread has one [`Client`] (TLS configuration
 //! and a pool of read/write buffers); each virtual user has one
-//! [`Session`], which borrows buffers for the length of one exchange and
-//! gives them back.
+//! [`Session`], which borrows a buffer only while bytes move (writing a
+//! request, reading a response) and gives it back.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -100,7 +100,8 @@
 //! - `tls`: the rustls configuration, the accept-any-certificate verifier,
 //!   and reading the CA file (a regular file, up to a cap).
 //! - `tls_advice`: a failed handshake in words that say what to do.
-//! - `pool`: per-worker buffers lent per exchange.
+//! - `pool`: per-worker buffers, lent only while bytes move (a request
+//!   being written, a response being read).
 //! - `response`: [`Response`] and [`Timings`].
 //! - `headers`: [`Headers`], a response's header lines kept as one copy and
 //!   read on demand.
@@ -108,6 +109,8 @@
 //!   [`ConnectCause`], [`ConfigError`].
 
 mod body;
+#[cfg(test)]
+mod burst_test;
 mod chunked;
 mod client;
 mod config;

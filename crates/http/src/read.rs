@@ -3,9 +3,11 @@
 //! or until close) into a bounded [`BodySink`].
 
 use std::cell::Cell;
+use std::pin::Pin;
+use std::task::Poll;
 
 use bytes::Bytes;
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 use tokio::time::Instant;
 
 use crate::body::BodySink;
@@ -13,7 +15,7 @@ use crate::chunked::ChunkedDecoder;
 use crate::error::{Phase, TransportError};
 use crate::head::{self, HeadFacts};
 use crate::headers::Headers;
-use crate::pool::{BufferPool, MAX_HEAD};
+use crate::pool::{BufferPool, Lease, MAX_HEAD, READ_SIZE};
 use crate::version::Protocol;
 
 /// One response as read off the wire.
@@ -45,20 +47,23 @@ enum Framing {
     Close,
 }
 
-/// Reads one response. `buf` is the lent read buffer (it may grow for a
-/// large head); `phase` is updated so a timeout can say where it struck.
+/// Reads one response into a read buffer lent by `pool` once its first
+/// bytes are there (it may grow for a large head); `sent` is the buffer
+/// the request was written from, tried first (see [`first_read`]).
+/// `phase` is updated so a timeout can say where it struck.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn read_response<R: AsyncRead + Unpin>(
+pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
     io: &mut R,
-    buf: &mut Vec<u8>,
-    pool: &BufferPool,
+    pool: &'p BufferPool,
+    sent: Option<Lease<'p>>,
     head_request: bool,
     keep: usize,
     phase: &Cell<Phase>,
     progress: &mut Progress,
 ) -> Result<RawResponse, TransportError> {
+    let (mut lease, mut end) = first_read(io, pool, sent, progress).await?;
+    let buf: &mut Vec<u8> = &mut lease;
     let mut start = 0;
-    let mut end = 0;
     let (status, headers, facts, mut reusable) = loop {
         if end > start {
             match head::parse(&buf[start..end]) {
@@ -190,6 +195,59 @@ pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     })
 }
 
+/// The first read of a response, into a buffer leased only for a poll that
+/// finds bytes: while the server has not answered, a poll that finds none
+/// gives the buffer straight back, so thousands of exchanges waiting for
+/// their first byte hold no buffer (issue 17 item 11: 9,000 users started
+/// at once held 9,000 of them, and glibc kept the heap after the burst).
+///
+/// The first poll, just after the request went out, almost always finds
+/// nothing: it reads into `sent`, the request's buffer, which is given back
+/// then anyway, so that the common case leases no read buffer for it.
+async fn first_read<'p, R: AsyncRead + Unpin>(
+    io: &mut R,
+    pool: &'p BufferPool,
+    mut sent: Option<Lease<'p>>,
+    progress: &mut Progress,
+) -> Result<(Lease<'p>, usize), TransportError> {
+    let (lease, n) = std::future::poll_fn(|cx| {
+        if let Some(mut probe) = sent.take() {
+            probe.clear();
+            let spare = probe.spare_capacity_mut();
+            let room = spare.len().min(READ_SIZE);
+            let mut into = ReadBuf::uninit(&mut spare[..room]);
+            return match Pin::new(&mut *io).poll_read(cx, &mut into) {
+                Poll::Ready(Ok(())) => {
+                    let n = into.filled().len();
+                    let mut lease = pool.take_read();
+                    lease[..n].copy_from_slice(into.filled());
+                    Poll::Ready(Ok((lease, n)))
+                }
+                Poll::Ready(Err(e)) => Poll::Ready(Err(TransportError::from_io(&e))),
+                // `probe` goes back to the pool here.
+                Poll::Pending => Poll::Pending,
+            };
+        }
+        let mut lease = pool.take_read();
+        let mut into = ReadBuf::new(&mut lease);
+        match Pin::new(&mut *io).poll_read(cx, &mut into) {
+            Poll::Ready(Ok(())) => {
+                let n = into.filled().len();
+                Poll::Ready(Ok((lease, n)))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(TransportError::from_io(&e))),
+            // `lease` goes back to the pool here.
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await?;
+    if n > 0 {
+        progress.received += n as u64;
+        progress.first_byte.get_or_insert_with(Instant::now);
+    }
+    Ok((lease, n))
+}
+
 async fn read_some<R: AsyncRead + Unpin>(
     io: &mut R,
     into: &mut [u8],
@@ -228,9 +286,7 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::VecDeque;
     use std::io;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
-    use tokio::io::ReadBuf;
+    use std::task::Context;
 
     /// Hands out the wire in the given pieces, one per read, then EOF.
     struct Pieces(VecDeque<Vec<u8>>);
@@ -272,13 +328,12 @@ mod tests {
             .map_err(|e| TransportError::protocol(e.to_string()))?;
         runtime.block_on(async {
             let mut io = Pieces(pieces);
-            let mut buf = vec![0; crate::pool::READ_SIZE];
             let phase = Cell::new(Phase::Headers);
             let mut progress = Progress::default();
             read_response(
                 &mut io,
-                &mut buf,
                 &BufferPool::default(),
+                None,
                 false,
                 keep,
                 &phase,
@@ -336,6 +391,38 @@ mod tests {
                 String::from_utf8_lossy(wire)
             );
         }
+    }
+
+    /// The first read goes into the request's buffer (a 2 KiB capacity,
+    /// what it still holds is stale), then on in a read buffer: a response
+    /// larger than the probe, arriving at once, still reads whole.
+    #[test]
+    fn a_first_read_into_the_request_buffer_reads_on_whole() {
+        let body: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        let wire = encode(&body, 0, &[1]);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let pool = BufferPool::default();
+        let response = runtime.block_on(async {
+            let mut sent = pool.take_write();
+            sent.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            let mut io = Pieces(VecDeque::from([wire]));
+            read_response(
+                &mut io,
+                &pool,
+                Some(sent),
+                false,
+                usize::MAX,
+                &Cell::new(Phase::Headers),
+                &mut Progress::default(),
+            )
+            .await
+            .unwrap()
+        });
+        assert_eq!(&response.body[..], &body[..]);
+        // Both buffers went back.
+        assert_eq!(pool.free_counts(), (1, 1));
     }
 
     #[test]

@@ -32,7 +32,7 @@ use crate::deadline::Deadline;
 use crate::error::{Phase, Transfer, TransportError};
 use crate::http2::{Http2, Unreported};
 use crate::http2_head;
-use crate::pool::{BufferPool, Buffers, INLINE_BODY};
+use crate::pool::{BufferPool, INLINE_BODY, Lease};
 use crate::read::{Progress, RawResponse, read_response};
 use crate::redirect::{Hop, is_redirect};
 use crate::request::{Head, Request, Scheme, bare_host, write_head};
@@ -260,8 +260,7 @@ impl Session {
             drop_body_headers: hop.drop_body_headers,
             drop_credentials: hop.drop_credentials,
         };
-        let mut lease = client.pool().take();
-        let buffers = lease.get();
+        let pool = client.pool();
         let head_request = hop.method == "HEAD";
 
         let kept = self.find(hop);
@@ -271,14 +270,21 @@ impl Session {
         // kept the kind is not known yet: the HTTP/1.1 head is written (the
         // likelier, and its checks are shared); should the new connection
         // speak HTTP/2, that form is built then.
-        let mut separate_body = None;
+        let mut written = None;
         let mut http2_request = None;
         if let Some(Conn::Http2(_)) = kept.map(|at| &self.kept[at].conn) {
             // Boxed, like the exchange below: kept inline it would widen
             // every HTTP/1.1 request's future too.
             http2_request = Some(Box::new(http2_head::build(&head)?));
         } else {
-            separate_body = Some(write_request(buffers, &head, hop.body, &client)?);
+            let mut write = pool.take_write();
+            let separate_body = write_request(&mut write, &head, hop.body, &client)?;
+            // Kept only for a connection at hand. Before a connect (long,
+            // and thousands may run at once) the buffer goes back, and the
+            // head is written again once the connection is open.
+            if kept.is_some() {
+                written = Some((write, separate_body));
+            }
         }
         // The origin's name as kept with its connection, reused when the
         // connection goes back (no allocation per request).
@@ -297,17 +303,19 @@ impl Session {
         loop {
             let (result, stale) = match &mut conn {
                 Conn::Http1(stream) => {
-                    let separate_body = match separate_body {
-                        Some(body) => body,
+                    let (write, separate_body) = match written.take() {
+                        Some(built) => built,
                         None => {
-                            *separate_body.insert(write_request(buffers, &head, hop.body, &client)?)
+                            let mut write = pool.take_write();
+                            let body = write_request(&mut write, &head, hop.body, &client)?;
+                            (write, body)
                         }
                     };
                     let mut progress = Progress::default();
                     let result = exchange_on(
                         stream,
-                        buffers,
-                        client.pool(),
+                        write,
+                        pool,
                         separate_body,
                         head_request,
                         config.keep_body_bytes,
@@ -487,17 +495,17 @@ fn asks_close(headers: &[(&str, &str)]) -> bool {
 /// Writes the HTTP/1.1 head (and a small body behind it) into the lent
 /// buffer; returns the body to write separately (a large one).
 fn write_request<'b>(
-    buffers: &mut Buffers,
+    write: &mut Vec<u8>,
     head: &Head<'_>,
     body: &'b [u8],
     client: &Client,
 ) -> Result<&'b [u8], TransportError> {
-    buffers.write.clear();
+    write.clear();
     client
         .origin_lines()
-        .with(head, |lines| write_head(&mut buffers.write, head, lines))?;
+        .with(head, |lines| write_head(write, head, lines))?;
     if body.len() <= INLINE_BODY {
-        buffers.write.extend_from_slice(body);
+        write.extend_from_slice(body);
         Ok(&[])
     } else {
         Ok(body)
@@ -523,11 +531,12 @@ async fn write_counted(
     Ok(())
 }
 
-/// Writes the request on `stream` and reads its response.
+/// Writes the request (`request`, then `separate_body`) on `stream` and
+/// reads its response.
 #[allow(clippy::too_many_arguments)]
 async fn exchange_on(
     stream: &mut Stream,
-    buffers: &mut Buffers,
+    request: Lease<'_>,
     pool: &BufferPool,
     separate_body: &[u8],
     head_request: bool,
@@ -538,7 +547,7 @@ async fn exchange_on(
 ) -> Result<RawResponse, TransportError> {
     phase.set(Phase::Write);
     let write = |e: std::io::Error| TransportError::from_io(&e);
-    write_counted(stream, &buffers.write, &mut tally.sent)
+    write_counted(stream, &request, &mut tally.sent)
         .await
         .map_err(write)?;
     write_counted(stream, separate_body, &mut tally.sent)
@@ -546,10 +555,12 @@ async fn exchange_on(
         .map_err(write)?;
     stream.flush().await.map_err(write)?;
     phase.set(Phase::Headers);
+    // Sent: the buffer goes back once the first read finds nothing, and
+    // serves other exchanges while the server thinks.
     read_response(
         stream,
-        &mut buffers.read,
         pool,
+        Some(request),
         head_request,
         keep,
         phase,
