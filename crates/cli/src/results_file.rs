@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use starling_metrics::{FORMAT, Summary, VERSION};
+use starling_metrics::{FORMAT, OLDEST_VERSION, Summary, VERSION};
 
 use crate::Failure;
 
@@ -39,9 +39,9 @@ pub(crate) fn read_results(path: &Path) -> Result<Summary, Failure> {
         )));
     }
     let version = head.get("version").and_then(serde_json::Value::as_u64);
-    if version != Some(u64::from(VERSION)) {
+    if !version.is_some_and(|v| (u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&v)) {
         return Err(bad(format!(
-            "is results version {}, this build reads version {VERSION}",
+            "is results version {}, this build reads versions {OLDEST_VERSION} to {VERSION}",
             version.map_or_else(|| "?".to_owned(), |v| v.to_string())
         )));
     }

@@ -8,6 +8,7 @@ use crate::progress::Progress;
 use crate::summarize::{RunMeta, build};
 use crate::summary::{Summary, TimePoint, per_second};
 use crate::tally::Tallies;
+use crate::tracks::TrackBuilder;
 use crate::{Catalog, Snapshot};
 
 /// How far back `Progress::rps` looks, so the live line does not jitter
@@ -31,6 +32,8 @@ pub struct Aggregate {
     /// The latest round's request latencies, reused round after round.
     interval: LatencyPair,
     timeseries: Vec<TimePoint>,
+    /// Per journey, service and request, bounded by `TRACK_MAX_POINTS`.
+    tracks: TrackBuilder,
     elapsed: Duration,
     active_users: u64,
     peak_users: u64,
@@ -40,6 +43,7 @@ impl Aggregate {
     pub fn new(catalog: Catalog) -> Aggregate {
         Aggregate {
             total: Tallies::new(&catalog),
+            tracks: TrackBuilder::new(&catalog),
             catalog,
             interval: LatencyPair::default(),
             timeseries: Vec::new(),
@@ -65,19 +69,23 @@ impl Aggregate {
             }
         }
         let interval_ms = micros(elapsed.saturating_sub(self.elapsed)) / 1000;
-        let measured = self.interval.measured.latency();
+        let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        let [p50_us, p95_us, p99_us] = self.interval.measured.quantiles([0.50, 0.95, 0.99]);
+        let [p99_corrected_us] = self.interval.corrected().quantiles([0.99]);
         self.timeseries.push(TimePoint {
-            elapsed_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+            elapsed_ms,
             active_users,
             requests,
             failures,
             rps: per_second(requests, interval_ms),
             failures_per_s: per_second(failures, interval_ms),
-            p50_us: measured.p50_us,
-            p95_us: measured.p95_us,
-            p99_us: measured.p99_us,
-            p99_corrected_us: self.interval.corrected().latency().p99_us,
+            p50_us,
+            p95_us,
+            p99_us,
+            p99_corrected_us,
         });
+        let rounds: Vec<&Tallies> = snapshots.iter().map(|s| &s.tallies).collect();
+        self.tracks.absorb(elapsed_ms, &rounds);
         if self.timeseries.len() > TIMESERIES_MAX_POINTS {
             merge_pairs(&mut self.timeseries);
         }
@@ -94,6 +102,7 @@ impl Aggregate {
             &meta,
             self.peak_users,
             self.timeseries.clone(),
+            self.tracks.tracks().clone(),
         )
     }
 

@@ -100,6 +100,15 @@ impl LazyHist {
             .map_or(0, |h| h.distinct_values() * std::mem::size_of::<u64>())
     }
 
+    /// The values at `quantiles` (0 when empty), without the serialised
+    /// form `latency` also builds: what a time-series point needs.
+    pub(crate) fn quantiles<const N: usize>(&self, quantiles: [f64; N]) -> [u64; N] {
+        match self.0.as_ref().filter(|h| !h.is_empty()) {
+            Some(h) => quantiles.map(|q| h.value_at_quantile(q)),
+            None => [0; N],
+        }
+    }
+
     /// Percentiles and the mergeable serialised form.
     pub(crate) fn latency(&self) -> Latency {
         let Some(h) = self.0.as_ref().filter(|h| !h.is_empty()) else {

@@ -23,7 +23,7 @@
 //! - `shard.rs`: [`Shard`] and [`Snapshot`].
 //! - `aggregate.rs`, `progress.rs`: [`Aggregate`] and [`Progress`].
 //! - `summary.rs`: the [`Summary`] data; `summarize.rs` builds it;
-//!   `merge.rs` merges several.
+//!   `merge.rs` merges several; `tracks.rs` keeps the per-name series.
 //! - `compare.rs`: two results side by side ([`compare`]).
 //! - `verdict/`: thresholds as declared ([`ThresholdSpec`]), judged on a
 //!   `Summary` ([`judge`]), and the run's [`Verdict`].
@@ -42,6 +42,7 @@ mod shard;
 mod summarize;
 mod summary;
 mod tally;
+mod tracks;
 mod verdict;
 
 pub use aggregate::{Aggregate, TIMESERIES_MAX_POINTS};
@@ -58,9 +59,11 @@ pub use record::RequestRecord;
 pub use shard::{Shard, Snapshot};
 pub use summarize::RunMeta;
 pub use summary::{
-    ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, RequestSummary, RunInfo,
-    SectionSummary, SegmentInfo, ServiceSummary, StepFailure, Summary, TimePoint, Totals, VERSION,
+    ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, OLDEST_VERSION, RequestSummary,
+    RunInfo, SectionSummary, SegmentInfo, ServiceSummary, StepFailure, Summary, TimePoint, Totals,
+    VERSION,
 };
+pub use tracks::{TRACK_MAX_POINTS, Track, Tracks};
 pub use verdict::{
     ThresholdMetric, ThresholdResult, ThresholdScope, ThresholdSpec, ThresholdStatus, Verdict,
     judge,

@@ -9,8 +9,9 @@ use indexmap::IndexMap;
 use crate::error::DecodeError;
 use crate::histogram::{LatencyPair, LazyHist};
 use crate::summarize::{RunMeta, build};
-use crate::summary::{ExampleSummary, FORMAT, Summary, TimePoint, VERSION};
+use crate::summary::{ExampleSummary, FORMAT, OLDEST_VERSION, Summary, TimePoint, VERSION};
 use crate::tally::{Examples, JourneyTally, RequestTally, SectionTally, Tallies};
+use crate::tracks::Tracks;
 use crate::verdict::ThresholdSpec;
 use crate::{Catalog, JourneyMeta, RequestMeta, SectionMeta};
 
@@ -50,7 +51,8 @@ impl Summary {
             .map(|p| p.active_users)
             .max()
             .unwrap_or_else(|| parts.iter().map(|p| p.run.peak_users).sum());
-        let mut merged = build(&catalog, &tallies, &meta, peak, timeseries);
+        let tracks = Tracks::merge(parts.iter().map(|p| &p.tracks));
+        let mut merged = build(&catalog, &tallies, &meta, peak, timeseries, tracks);
         // The thresholds every part declared (once each, by label), judged
         // again on the whole: a verdict is the merged run's, not a vote
         // of the parts' verdicts.
@@ -94,7 +96,7 @@ fn decode(summary: &Summary) -> Result<(Catalog, Tallies), DecodeError> {
     if summary.format != FORMAT {
         return Err(DecodeError::Format(summary.format.clone()));
     }
-    if summary.version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&summary.version) {
         return Err(DecodeError::Version(summary.version));
     }
     let mut catalog = Catalog::default();

@@ -12,6 +12,7 @@ use crate::summary::{
     ServiceSummary, StepFailure, Summary, TimePoint, Totals, VERSION, per_second, ratio,
 };
 use crate::tally::{Examples, JourneyTally, RequestTally, SectionTally, Tallies};
+use crate::tracks::Tracks;
 use crate::verdict::Verdict;
 use crate::{Catalog, SectionKind};
 
@@ -54,6 +55,7 @@ pub(crate) fn build(
     meta: &RunMeta,
     peak_users: u64,
     timeseries: Vec<TimePoint>,
+    tracks: Tracks,
 ) -> Summary {
     let millis = u64::try_from(meta.duration.as_millis()).unwrap_or(u64::MAX);
     let requests = name_requests(catalog, tallies);
@@ -124,6 +126,7 @@ pub(crate) fn build(
             .map(|(name, s)| (name.to_string(), section_summary(s)))
             .collect(),
         timeseries,
+        tracks,
         // Judged by whoever knows the thresholds: the engine at the end of
         // a run, `merge` on the merged results.
         thresholds: Vec::new(),

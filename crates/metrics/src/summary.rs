@@ -8,13 +8,16 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::tracks::Tracks;
 use crate::verdict::{ThresholdResult, ThresholdSpec, Verdict, judge};
 use crate::{FailureCategory, FailureExample, SectionKind};
 
 /// The `format` field of a results file.
 pub const FORMAT: &str = "starling-results";
-/// The current results `version`.
-pub const VERSION: u32 = 1;
+/// The current results `version`: 2 added the per-name `tracks`.
+pub const VERSION: u32 = 2;
+/// The oldest `version` still read (its missing parts read as empty).
+pub const OLDEST_VERSION: u32 = 1;
 
 /// A whole run. Maps keep the scenario's order (journeys and requests as
 /// declared; services as first used) and serialise as JSON objects.
@@ -22,7 +25,8 @@ pub const VERSION: u32 = 1;
 pub struct Summary {
     /// Always `"starling-results"`.
     pub format: String,
-    /// Always 1 for this layout.
+    /// [`VERSION`] when written by this build; files from
+    /// [`OLDEST_VERSION`] on are read.
     pub version: u32,
     pub run: RunInfo,
     pub totals: Totals,
@@ -34,6 +38,10 @@ pub struct Summary {
     pub sections: IndexMap<String, SectionSummary>,
     /// One point per collection round (about one a second).
     pub timeseries: Vec<TimePoint>,
+    /// The same per journey, service and request, on a coarser shared axis
+    /// (absent before version 2).
+    #[serde(default)]
+    pub tracks: Tracks,
     /// Every threshold as declared and judged (absent in files written
     /// before thresholds were judged; such files have no verdict to keep).
     #[serde(default)]

@@ -83,7 +83,9 @@ fn apply(shard: &mut Shard, event: &Event) {
 
 fn summarize(aggregate: &Aggregate) -> Summary {
     let mut summary = without_hdr(aggregate.summary(meta(Duration::from_secs(5), "open")));
+    // Both are per round, so they depend on the split by design.
     summary.timeseries.clear();
+    summary.tracks = Default::default();
     summary.run.peak_users = 0;
     summary
 }
@@ -135,7 +137,18 @@ proptest! {
             .collect();
         let merged = Summary::merge(&files).expect("merges");
         let (mut merged, mut single) = (without_hdr(merged), summarize(&one));
+        // One round each, so the merged tracks count what one shard's do
+        // (their percentiles are an upper bound, not compared here).
+        let whole = one.summary(meta(Duration::from_secs(5), "open")).tracks;
+        for (name, track) in &whole.requests {
+            prop_assert_eq!(&merged.tracks.requests[name].count, &track.count);
+            prop_assert_eq!(&merged.tracks.requests[name].failures, &track.failures);
+        }
+        for (name, track) in &whole.journeys {
+            prop_assert_eq!(&merged.tracks.journeys[name].count, &track.count);
+        }
         merged.timeseries.clear();
+        merged.tracks = Default::default();
         merged.run = single.run.clone();
         single.timeseries.clear();
         prop_assert_eq!(merged, single);

@@ -49,7 +49,21 @@ fn summary_round_trips_through_json() {
 
     let value: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(value["format"], "starling-results");
-    assert_eq!(value["version"], 1);
+    assert_eq!(value["version"], 2);
+    // Version 2's per-name tracks, on the axis of the absorbed rounds.
+    let tracks = &summary.tracks;
+    assert_eq!(tracks.elapsed_ms.len(), summary.timeseries.len());
+    let checkout = &tracks.journeys["checkout"];
+    assert_eq!(checkout.count.iter().sum::<u64>(), 400);
+    assert_eq!(checkout.len(), tracks.elapsed_ms.len());
+    // The run lagged, so the corrected p99 is kept and above the measured.
+    let users = &tracks.requests["POST /users"];
+    assert_eq!(users.count, vec![summary.requests["POST /users"].count]);
+    assert!(users.p99_corrected(0) > users.p99_us[0]);
+    assert_eq!(
+        summary.requests["POST /users"].total.p99_us, users.p99_us[0],
+        "one round: the track's point is the whole run"
+    );
     // Stable keys that thresholds look up.
     assert_eq!(value["journeys"]["checkout"]["started"], 400);
     assert_eq!(
@@ -130,11 +144,11 @@ fn merge_refuses_what_is_not_a_results_file() {
     assert!(matches!(Summary::merge(&[wrong]), Err(DecodeError::Format(f)) if f == "k6"));
 
     let mut future = summary_of(0..10, false);
-    future.version = 2;
-    let error = Summary::merge(&[future]).expect_err("version 2 is refused");
+    future.version = 3;
+    let error = Summary::merge(&[future]).expect_err("version 3 is refused");
     assert_eq!(
         error.to_string(),
-        "results version 2 is not supported (this build reads version 1)"
+        "results version 3 is not supported (this build reads versions 1 to 2)"
     );
 
     let mut damaged = summary_of(0..10, false);

@@ -170,7 +170,7 @@ impl Ran {
         let summary: Summary = serde_json::from_str(text)
             .unwrap_or_else(|e| panic!("results do not match the Summary layout: {e}"));
         assert_eq!(json["format"], "starling-results");
-        assert_eq!(json["version"], 1);
+        assert_eq!(json["version"], starling_metrics::VERSION);
         Ran {
             summary,
             json,
