@@ -4,8 +4,11 @@
 //! # Layout
 //!
 //! - [`run`](crate::run()) — a whole run: workers out, collector in, `Summary` back.
-//! - `worker` — one thread, one single-threaded runtime, one metrics shard;
-//!   the closed model's population loop and the open model's arrivals.
+//! - `worker` — one thread, one single-threaded runtime, one metrics shard.
+//! - `drivers/` — the load models' decisions as pure state machines fed the
+//!   time: `closed` (users wanted, started, stopped), `open` (which arrival
+//!   is due when); `drive` — the one loop that sleeps to their deadlines
+//!   and applies their actions.
 //! - `schedule` — the stage list as a curve over time, and its inverse for
 //!   arrival times; `population` — which user type each user gets.
 //! - `segment` — one machine's share of a run spread over several.
@@ -23,6 +26,8 @@
 mod catalog;
 mod config;
 mod control;
+mod drive;
+mod drivers;
 mod error;
 mod feeder;
 mod journey;

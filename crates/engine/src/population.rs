@@ -60,6 +60,27 @@ impl UserTypeSequence {
         Some(self.weighted[best].0)
     }
 
+    /// A sequence over user types given as (fixed count, weight), for
+    /// tests that need no `Plan`.
+    #[cfg(test)]
+    pub(crate) fn from_types(types: &[(Option<u32>, f64)]) -> UserTypeSequence {
+        UserTypeSequence {
+            fixed: types
+                .iter()
+                .enumerate()
+                .flat_map(|(i, (c, _))| std::iter::repeat_n(i, c.unwrap_or(0) as usize))
+                .collect(),
+            weighted: types
+                .iter()
+                .enumerate()
+                .filter(|(_, (c, w))| c.is_none() && *w > 0.0)
+                .map(|(i, (_, w))| (i, *w))
+                .collect(),
+            credit: vec![0.0; types.iter().filter(|(c, _)| c.is_none()).count()],
+            next: 0,
+        }
+    }
+
     /// Skips to the user type of the next user owned by this worker.
     pub(crate) fn next_for_worker(
         &mut self,
@@ -81,21 +102,7 @@ mod tests {
     use super::*;
 
     fn sequence(weights: &[(Option<u32>, f64)]) -> UserTypeSequence {
-        UserTypeSequence {
-            fixed: weights
-                .iter()
-                .enumerate()
-                .flat_map(|(i, (c, _))| std::iter::repeat_n(i, c.unwrap_or(0) as usize))
-                .collect(),
-            weighted: weights
-                .iter()
-                .enumerate()
-                .filter(|(_, (c, w))| c.is_none() && *w > 0.0)
-                .map(|(i, (_, w))| (i, *w))
-                .collect(),
-            credit: vec![0.0; weights.iter().filter(|(c, _)| c.is_none()).count()],
-            next: 0,
-        }
+        UserTypeSequence::from_types(weights)
     }
 
     #[test]

@@ -22,51 +22,95 @@ struct Piece {
     area_before: f64,
 }
 
+impl Piece {
+    fn end(&self) -> f64 {
+        self.start + self.len
+    }
+
+    /// The value at `t` inside the piece; an open-ended piece holds its
+    /// target.
+    fn value(&self, t: f64) -> f64 {
+        if self.len.is_infinite() {
+            self.to
+        } else {
+            self.from + (self.to - self.from) * ((t - self.start) / self.len)
+        }
+    }
+
+    /// The integral over the whole piece (none for an open-ended one).
+    fn area(&self) -> f64 {
+        if self.len.is_finite() {
+            (self.from + self.to) / 2.0 * self.len
+        } else {
+            0.0
+        }
+    }
+}
+
 /// The stage list, compiled for lookups by time (seconds since the start).
+/// Pieces are contiguous (each starts where the one before ends, to the
+/// bit), so a lookup by time is a binary search.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
     pieces: Vec<Piece>,
+    /// When the curve ends, in seconds; infinite when it has no end.
+    end: f64,
 }
 
 impl Schedule {
     pub fn new(stages: &[Stage]) -> Schedule {
-        let mut pieces = Vec::with_capacity(stages.len());
-        let (mut start, mut from, mut area) = (0.0, 0.0, 0.0);
+        let mut schedule = Schedule {
+            pieces: Vec::with_capacity(stages.len()),
+            end: f64::INFINITY,
+        };
+        let mut from = 0.0;
         for stage in stages {
             let len = stage.duration.map_or(f64::INFINITY, |d| d.as_secs_f64());
             let to = stage.target.max(0.0);
-            pieces.push(Piece {
-                start,
-                len,
-                from,
-                to,
-                area_before: area,
-            });
-            if len.is_finite() {
-                area += (from + to) / 2.0 * len;
-            }
-            start += len;
+            schedule.push(len, from, to);
             from = to;
         }
-        Schedule { pieces }
+        schedule.end = schedule.tail();
+        schedule
+    }
+
+    /// Appends a piece where the last one ends, its area before it summed
+    /// as the pieces go.
+    fn push(&mut self, len: f64, from: f64, to: f64) {
+        let (start, area_before) = self
+            .pieces
+            .last()
+            .map_or((0.0, 0.0), |p| (p.end(), p.area_before + p.area()));
+        self.pieces.push(Piece {
+            start,
+            len,
+            from,
+            to,
+            area_before,
+        });
+    }
+
+    /// Where the last piece ends (0 with none).
+    fn tail(&self) -> f64 {
+        self.pieces.last().map_or(0.0, Piece::end)
     }
 
     /// When the curve ends; `None` when the last stage is open-ended.
     pub fn end(&self) -> Option<Duration> {
-        let last = self.pieces.last()?;
-        let end = last.start + last.len;
-        end.is_finite().then(|| Duration::from_secs_f64(end))
+        (self.pieces.last().is_some() && self.end.is_finite())
+            .then(|| Duration::from_secs_f64(self.end))
     }
 
     /// The curve's value at `t`: users, or arrivals per second. Zero after
     /// the end.
     pub fn value_at(&self, t: Duration) -> f64 {
         let t = t.as_secs_f64();
-        match self.piece_at(t) {
-            Some(p) if p.len.is_infinite() => p.to,
-            Some(p) => p.from + (p.to - p.from) * ((t - p.start) / p.len),
-            None => 0.0,
-        }
+        self.piece_at(t).map_or(0.0, |p| p.value(t))
+    }
+
+    /// The value the curve ends on (its last stage's target).
+    pub(crate) fn final_value(&self) -> f64 {
+        self.pieces.last().map_or(0.0, |p| p.to)
     }
 
     /// The instant at which the curve's integral reaches `area`. On an
@@ -74,7 +118,13 @@ impl Schedule {
     /// computed from the start of the run so that no error accumulates.
     /// `None` when the curve ends first.
     pub fn time_of_area(&self, area: f64) -> Option<Duration> {
-        for (i, p) in self.pieces.iter().enumerate() {
+        // Pieces whose successor starts with less area than `area` cannot
+        // hold it; the first that may is found by bisection.
+        let first = self
+            .pieces
+            .partition_point(|p| p.area_before < area)
+            .saturating_sub(1);
+        for (i, p) in self.pieces.iter().enumerate().skip(first) {
             let next_area = self
                 .pieces
                 .get(i + 1)
@@ -101,10 +151,50 @@ impl Schedule {
         None
     }
 
+    /// The first instant (seconds) at or after `after`, and before the
+    /// end, at which the curve is at or above `level` (`rising`) or below
+    /// it (not `rising`); where it crosses inside a piece, the instant it
+    /// touches `level`. `None` if that never happens.
+    pub(crate) fn reaches(&self, after: f64, level: f64, rising: bool) -> Option<f64> {
+        let meets = |v: f64| if rising { v >= level } else { v < level };
+        let first = self
+            .pieces
+            .partition_point(|p| p.start <= after)
+            .saturating_sub(1);
+        for p in &self.pieces[first..] {
+            let t0 = p.start.max(after);
+            // A zero-length piece is a jump: the next one starts on its target.
+            if p.len == 0.0 || t0 >= p.end() || t0 >= self.end {
+                continue;
+            }
+            if meets(p.value(t0)) {
+                return Some(t0);
+            }
+            let toward = if rising { p.to > p.from } else { p.to < p.from };
+            if p.len.is_finite() && toward {
+                // The line is short of `level` at t0 and heading for it, so
+                // it crosses after t0: a solution a hair before is rounding.
+                let t = (p.start + (level - p.from) / (p.to - p.from) * p.len).max(t0);
+                if t < p.end() && t < self.end {
+                    return Some(t);
+                }
+            }
+        }
+        None
+    }
+
     fn piece_at(&self, t: f64) -> Option<&Piece> {
-        self.pieces
-            .iter()
-            .find(|p| t >= p.start && t < p.start + p.len)
+        if t >= self.end {
+            return None;
+        }
+        // The last piece starting at or before `t`; a zero-length piece is
+        // never it (the next one starts at the same instant).
+        let i = self
+            .pieces
+            .partition_point(|p| p.start <= t)
+            .checked_sub(1)?;
+        let p = &self.pieces[i];
+        (t >= p.start && t < p.end()).then_some(p)
     }
 }
 

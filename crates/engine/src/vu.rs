@@ -171,7 +171,6 @@ impl Vu {
 pub(crate) struct VuHandle {
     /// Set by a ramp-down: finish the current journey, then stop.
     pub(crate) stop: Cell<bool>,
-    pub(crate) done: Cell<bool>,
 }
 
 /// The user's whole life: `on_start`, journeys as the pacer allows, then
@@ -216,20 +215,20 @@ pub(crate) async fn live(
 #[derive(Debug)]
 pub(crate) struct Alive {
     worker: Rc<Worker>,
-    handle: Rc<VuHandle>,
+    /// The user's number, so the load loop learns whose life ended.
+    number: u64,
 }
 
 impl Alive {
-    pub(crate) fn new(worker: Rc<Worker>, handle: Rc<VuHandle>) -> Self {
+    pub(crate) fn new(worker: Rc<Worker>, number: u64) -> Self {
         worker.users_started();
-        Alive { worker, handle }
+        Alive { worker, number }
     }
 }
 
 impl Drop for Alive {
     fn drop(&mut self) {
-        self.handle.done.set(true);
-        self.worker.users_stopped();
+        self.worker.users_stopped(self.number);
     }
 }
 

@@ -22,21 +22,13 @@ use starling_scenario::scope::Vars;
 use starling_scenario::{JourneyId, Plan, SectionId, UserTypeId};
 
 use crate::control::RunState;
+use crate::drivers::Driver;
 use crate::feeder::Feeders;
-use crate::pacer::{Arrivals, Pacer};
-use crate::population::UserTypeSequence;
+use crate::pacer::Pacer;
 use crate::redact::Redactor;
-use crate::schedule::{Schedule, share};
 use crate::segment::Lane;
 use crate::target::Targets;
 use crate::vu::{self, Vu, VuHandle};
-
-/// How often the closed model compares the users it has with the curve.
-const POPULATION_TICK: Duration = Duration::from_millis(10);
-/// Users an open model may create when the scenario sets no `max_users`.
-const DEFAULT_MAX_USERS: u32 = 10_000;
-/// Arrivals a worker keeps waiting for a free user, at most (memory bound).
-const MAX_WAITING: usize = 100_000;
 
 /// What a worker reports to the collector.
 #[derive(Debug)]
@@ -84,6 +76,9 @@ pub(crate) struct Worker {
     /// stop, so sleeping users notice at once.
     wake: Notify,
     live_users: Cell<usize>,
+    /// Numbers of the users whose task ended since the load loop last
+    /// looked (the closed model's `--iterations` end waits for them).
+    ended: RefCell<Vec<u64>>,
     /// Every user task, so the end of the run can cut off what is left.
     users: RefCell<JoinSet<()>>,
     users_gone: Notify,
@@ -155,10 +150,8 @@ async fn main(init: WorkerInit) {
         })
     };
 
-    match worker.plan.load.model {
-        starling_scenario::LoadModel::Closed => closed_model(&worker).await,
-        starling_scenario::LoadModel::Open => open_model(&worker).await,
-    }
+    let driver = Driver::new(&worker.plan, worker.lane);
+    crate::drive::drive(&worker, driver).await;
     drain(&worker, stop_timeout).await;
     // Users still running now are cut off; dropping their tasks records
     // their in-flight requests and journeys as interrupted, so it must
@@ -210,6 +203,7 @@ impl Worker {
             state: Cell::new(state),
             wake: Notify::new(),
             live_users: Cell::new(0),
+            ended: RefCell::new(Vec::new()),
             users: RefCell::new(JoinSet::new()),
             users_gone: Notify::new(),
             active_users: init.active_users,
@@ -351,14 +345,44 @@ impl Worker {
         self.peak_users.fetch_max(now, Ordering::Relaxed);
     }
 
-    pub(crate) fn users_stopped(&self) {
+    /// User `number`'s task has ended, however it ended.
+    pub(crate) fn users_stopped(&self, number: u64) {
         self.live_users.set(self.live_users.get() - 1);
         self.active_users.fetch_sub(1, Ordering::Relaxed);
+        self.ended.borrow_mut().push(number);
         self.users_gone.notify_waiters();
     }
 
+    /// The users whose task ended since the last call.
+    pub(crate) fn take_ended(&self) -> Vec<u64> {
+        self.ended.take()
+    }
+
+    /// Completes when a user's task ends.
+    pub(crate) async fn user_gone(&self) {
+        self.users_gone.notified().await;
+    }
+
+    /// Wakes every sleeper (users told to stop look at their flag).
+    pub(crate) fn wake_all(&self) {
+        self.wake.notify_waiters();
+    }
+
+    pub(crate) fn live_users(&self) -> usize {
+        self.live_users.get()
+    }
+
+    pub(crate) fn lane(&self) -> Lane {
+        self.lane
+    }
+
+    /// The run's start, on this thread's clock.
+    pub(crate) fn start(&self) -> Instant {
+        self.start
+    }
+
     /// Creates user number `number` of type `user_type` and starts its life.
-    fn spawn_user(
+    pub(crate) fn spawn_user(
         self: &Rc<Self>,
         number: u64,
         user_type: UserTypeId,
@@ -377,7 +401,7 @@ impl Worker {
             unique_rows: vec![None; self.plan.data.len()],
             secrets: Vec::new(),
         };
-        let alive = vu::Alive::new(self.clone(), handle.clone());
+        let alive = vu::Alive::new(self.clone(), number);
         self.users.borrow_mut().spawn_local(vu::live(
             self.clone(),
             vu,
@@ -388,132 +412,9 @@ impl Worker {
         handle
     }
 
-    fn elapsed(&self) -> Duration {
+    /// Time since the run's start.
+    pub(crate) fn elapsed(&self) -> Duration {
         Instant::now().saturating_duration_since(self.start)
-    }
-
-    /// Sleeps until `deadline` or until the state leaves `Running`.
-    async fn tick_until(&self, deadline: Instant) -> bool {
-        if self.state.get() != RunState::Running {
-            return false;
-        }
-        tokio::select! {
-            () = sleep_until(deadline) => {}
-            () = self.wake.notified() => {}
-        }
-        self.state.get() == RunState::Running
-    }
-}
-
-/// Closed model: keep this worker's share of the curve's users alive.
-async fn closed_model(worker: &Rc<Worker>) {
-    let load = &worker.plan.load;
-    let schedule = Schedule::new(&load.stages);
-    let final_users = load.stages.last().map_or(0.0, |s| s.target);
-    let lane = worker.lane;
-    let final_share = share(whole(final_users), lane.slot, lane.stride);
-    let mut types = UserTypeSequence::new(&worker.plan);
-    let mut types_left = true;
-    let mut users: Vec<Rc<VuHandle>> = Vec::new();
-    loop {
-        let t = worker.elapsed();
-        if schedule.end().is_some_and(|end| t >= end) {
-            break;
-        }
-        let wanted = share(whole(schedule.value_at(t)), lane.slot, lane.stride) as usize;
-        while types_left && users.len() < wanted {
-            match types.next_for_worker(lane.slot, lane.stride) {
-                Some((number, user_type)) => {
-                    let pacer = Pacer::Closed { last_start: None };
-                    users.push(worker.spawn_user(number, user_type, pacer));
-                }
-                None => types_left = false,
-            }
-        }
-        if users.len() > wanted {
-            // Ramp down: the newest users finish their journey and leave.
-            for handle in users.drain(wanted..) {
-                handle.stop.set(true);
-            }
-            worker.wake.notify_waiters();
-        }
-        let all_spawned = !types_left || users.len() as u64 >= final_share;
-        if load.iterations.is_some() && all_spawned && users.iter().all(|u| u.done.get()) {
-            break;
-        }
-        if !worker.tick_until(Instant::now() + POPULATION_TICK).await {
-            break;
-        }
-    }
-}
-
-/// Open model: start this worker's share of the arrivals, each on a ready
-/// user, creating users up to this worker's share of `max_users`.
-async fn open_model(worker: &Rc<Worker>) {
-    let load = &worker.plan.load;
-    let schedule = Schedule::new(&load.stages);
-    let max_users = share(
-        u64::from(load.max_users.unwrap_or(DEFAULT_MAX_USERS)),
-        worker.lane.slot,
-        worker.lane.stride,
-    ) as usize;
-    let arrivals = Rc::new(Arrivals::default());
-    let max_wait = worker.plan.defaults.timeout;
-    let mut types = UserTypeSequence::new(&worker.plan);
-    // Arrival m of the whole run (over every segment) goes to the lane
-    // that owns number m; its due time is computed from the run's start,
-    // so the rate never drifts and the segments' union is one schedule.
-    let lane = worker.lane;
-    let mut number = lane.slot as u64;
-    let end = schedule.end();
-    while let Some(due) = schedule.time_of_area(number as f64) {
-        // Arrivals are due within the run, [0, end): one due at the very
-        // end could only be dropped, and a healthy run would report a
-        // dropped arrival.
-        if end.is_some_and(|end| due >= end) {
-            break;
-        }
-        let due = worker.start + due;
-        if worker.state.get() != RunState::Running {
-            break;
-        }
-        // Arrivals already due are started without sleeping: the timer
-        // fires at most once a millisecond, and a sleep on a past deadline
-        // would still cost a trip through the scheduler per arrival.
-        if due > Instant::now() {
-            if !worker.tick_until(due).await {
-                break;
-            }
-            if Instant::now() < due {
-                continue; // woken early by something else
-            }
-        }
-        arrivals.push(due);
-        if arrivals.unserved() > 0
-            && worker.live_users.get() < max_users
-            && let Some((number, user_type)) = types.next_for_worker(lane.slot, lane.stride)
-        {
-            worker.spawn_user(number, user_type, Pacer::open(arrivals.clone()));
-        }
-        // An arrival waits for a free user as long as a request may take
-        // (the default timeout): started late, its lag shows in the
-        // corrected latencies, so a stalled system cannot hide. Older ones
-        // are dropped, and counted.
-        while arrivals.oldest_waited(due) > max_wait || arrivals.len() > MAX_WAITING {
-            arrivals.drop_oldest();
-            worker.shard().arrival_dropped();
-        }
-        number += lane.stride as u64;
-    }
-    // Until the run's end, arrivals still waiting may find a free user (the
-    // last one was pushed a moment ago and its user has not run yet).
-    if let Some(end) = end {
-        let end = worker.start + end;
-        while Instant::now() < end && worker.tick_until(end).await {}
-    }
-    arrivals.close();
-    while arrivals.drop_oldest() {
-        worker.shard().arrival_dropped();
     }
 }
 
@@ -532,10 +433,4 @@ async fn drain(worker: &Rc<Worker>, stop_timeout: Duration) {
             () = sleep_until(deadline) => break,
         }
     }
-}
-
-/// A curve value as a whole number of users; tiny float errors never cost
-/// a user.
-fn whole(value: f64) -> u64 {
-    (value + 1e-9).floor().max(0.0) as u64
 }
