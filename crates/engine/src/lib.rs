@@ -39,6 +39,7 @@ mod round;
 mod run;
 mod schedule;
 mod segment;
+mod stamp;
 mod steps;
 mod target;
 mod thresholds;

@@ -3,7 +3,9 @@
 //! later a web UI's snapshots). Building a `Summary` serialises every
 //! histogram, so it is done only when asked, on the collector's thread.
 
-use starling_metrics::{Aggregate, Progress, RunMeta, SegmentInfo, Summary, ThresholdSpec};
+use starling_metrics::{Aggregate, Progress, RunMeta, Summary, ThresholdSpec};
+
+use crate::stamp::Stamp;
 
 /// One collection round, as the run's observer sees it.
 #[derive(Debug)]
@@ -13,8 +15,7 @@ pub struct Round<'a> {
     pub(crate) meta: RunMeta,
     pub(crate) thresholds: &'a [ThresholdSpec],
     pub(crate) aborted_by: Option<&'a str>,
-    pub(crate) scenario_hash: Option<&'a str>,
-    pub(crate) segment: Option<SegmentInfo>,
+    pub(crate) stamp: &'a Stamp,
 }
 
 impl Round<'_> {
@@ -24,8 +25,7 @@ impl Round<'_> {
         let mut summary = self.aggregate.summary(self.meta.clone());
         summary.judge(self.thresholds, self.aborted_by);
         summary.run.partial = true;
-        summary.run.scenario_hash = self.scenario_hash.map(str::to_owned);
-        summary.run.segment = self.segment;
+        self.stamp.apply(&mut summary.run);
         summary
     }
 }

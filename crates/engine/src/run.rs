@@ -7,7 +7,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use starling_http::{Client, ClientConfig, HttpVersion};
-use starling_metrics::{Aggregate, Progress, RunMeta, SegmentInfo, Summary};
+use starling_metrics::{Aggregate, Progress, RunMeta, Summary};
 use starling_scenario::{LoadModel, Plan};
 
 use crate::catalog::catalog;
@@ -18,6 +18,7 @@ use crate::feeder::Feeders;
 use crate::round::Round;
 use crate::schedule::Schedule;
 use crate::segment::Segment;
+use crate::stamp::Stamp;
 use crate::target::Targets;
 use crate::thresholds::{self, AbortWatch};
 use crate::worker::{self, Report, WorkerInit};
@@ -46,6 +47,7 @@ pub fn run(
         return Err(EngineError::NoWorkers);
     }
     let targets = Arc::new(Targets::new(&plan, config.host.as_ref())?);
+    let stamp = Stamp::new(&plan, config, &targets);
     let http = client_config(&plan, config);
     // Built once here so a bad CA file is reported before any worker starts.
     Client::new(http.clone()).map_err(|e| EngineError::Http(e.to_string()))?;
@@ -149,8 +151,7 @@ pub fn run(
                 meta: meta(start.elapsed(), false),
                 thresholds: &declared,
                 aborted_by: watch.tripped(),
-                scenario_hash: config.scenario_hash.as_deref(),
-                segment: segment_info(config.segment),
+                stamp: &stamp,
             });
             deadline = (deadline + config.collect_every).max(Instant::now());
         }
@@ -166,8 +167,7 @@ pub fn run(
     let mut summary = aggregate.summary(meta(start.elapsed(), stopped_early));
     summary.judge(&declared, watch.tripped());
     summary.run.errors = errors;
-    summary.run.scenario_hash = config.scenario_hash.clone();
-    summary.run.segment = segment_info(config.segment);
+    stamp.apply(&mut summary.run);
     summary.run.started_late_ms =
         (!late.is_zero()).then(|| u64::try_from(late.as_millis()).unwrap_or(u64::MAX));
     Ok(RunOutcome {
@@ -234,13 +234,6 @@ fn check_segment(plan: &Plan, segment: Segment) -> Result<(), EngineError> {
         }),
         _ => Ok(()),
     }
-}
-
-fn segment_info(segment: Segment) -> Option<SegmentInfo> {
-    (segment.count() > 1).then(|| SegmentInfo {
-        index: segment.index(),
-        count: segment.count(),
-    })
 }
 
 fn client_config(plan: &Plan, config: &RunConfig) -> ClientConfig {

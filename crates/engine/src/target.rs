@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use indexmap::IndexMap;
 use starling_http::Scheme;
 use starling_scenario::origin::{OriginText, split_url};
 use starling_scenario::{Base, BaseUrl, Plan};
@@ -63,6 +64,22 @@ impl Targets {
         let targets = Targets { target, services };
         targets.check(plan)?;
         Ok(targets)
+    }
+
+    /// Each base URL as text, for the results: the target first (named
+    /// `target`), then every service with a base of its own.
+    pub(crate) fn describe(&self, plan: &Plan) -> IndexMap<String, String> {
+        let text = |origin: &Origin| format!("{}{}", origin.display(), origin.prefix);
+        let mut bases = IndexMap::new();
+        if let Some(target) = &self.target {
+            bases.insert("target".to_owned(), text(target));
+        }
+        for (service, origin) in plan.services.iter().zip(&self.services) {
+            if let Some(origin) = origin {
+                bases.insert(service.name.clone(), text(origin));
+            }
+        }
+        bases
     }
 
     /// The origin for a base; `None` for `Base::Absolute`.

@@ -59,9 +59,9 @@ pub use record::RequestRecord;
 pub use shard::{Shard, Snapshot};
 pub use summarize::RunMeta;
 pub use summary::{
-    ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, OLDEST_VERSION, RequestSummary,
-    RunInfo, SectionSummary, SegmentInfo, ServiceSummary, StepFailure, Summary, TimePoint, Totals,
-    VERSION,
+    ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, LoadInfo, OLDEST_VERSION,
+    RequestSummary, RunInfo, SectionSummary, SegmentInfo, ServiceSummary, StageInfo, StepFailure,
+    Summary, TimePoint, Totals, VERSION,
 };
 pub use tracks::{TRACK_MAX_POINTS, Track, Tracks};
 pub use verdict::{

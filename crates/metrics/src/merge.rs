@@ -63,6 +63,11 @@ impl Summary {
             }
         }
         merged.run.scenario_hash = first.run.scenario_hash.clone();
+        // Every segment runs a share of the same plan: its curve and
+        // targets are the whole run's.
+        merged.run.load = first.run.load.clone();
+        merged.run.targets = first.run.targets.clone();
+        merged.run.starling = first.run.starling.clone();
         merged.run.errors = parts.iter().flat_map(|p| p.run.errors.clone()).collect();
         let aborted_by = parts.iter().find_map(|p| p.run.aborted_by.as_deref());
         merged.judge(&declared, aborted_by);

@@ -110,6 +110,10 @@ pub(crate) fn build(
             segment: None,
             started_late_ms: None,
             host: None,
+            // Stamped, like the hash, by whoever knows the plan.
+            targets: IndexMap::new(),
+            load: None,
+            starling: None,
         },
         totals,
         services: services(&requests, millis),

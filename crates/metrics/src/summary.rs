@@ -77,7 +77,7 @@ impl Summary {
 }
 
 /// What was run, and how.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     pub scenario: String,
     pub started_at_unix_ms: u64,
@@ -113,6 +113,38 @@ pub struct RunInfo {
     /// The machine that ran it (with `segment`, which pod ran which share).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
+    /// Where the load went: the base URL of each service, in the scenario's
+    /// order (absent in older files).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub targets: IndexMap<String, String>,
+    /// The load as planned (absent in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadInfo>,
+    /// The starling version that ran it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starling: Option<String>,
+}
+
+/// The planned load curve: stages followed in order, each reaching its
+/// target at its end (users in the closed model, journeys started per
+/// second in the open one), linear from the previous stage's target.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadInfo {
+    pub stages: Vec<StageInfo>,
+    /// Journeys per user before it stops (closed model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u64>,
+    /// The most users that may exist at once (open model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_users: Option<u32>,
+}
+
+/// One stage of the curve; no duration means "until the iterations are
+/// done".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageInfo {
+    pub duration_ms: Option<u64>,
+    pub target: f64,
 }
 
 /// Segment `index` of `count` (`--segment index/count`).

@@ -13,6 +13,7 @@
 //! - `junit.rs`: [`write_junit`], thresholds and journeys as test cases;
 //!   `xml.rs` escapes its text.
 //! - `progress.rs`: [`render_progress`].
+//! - `load_shape.rs`: [`describe_load`], the planned curve in words.
 //! - `format.rs`: human-friendly durations, counts, rates and bars.
 
 mod compare;
@@ -20,6 +21,7 @@ mod csv;
 mod format;
 mod json;
 mod junit;
+mod load_shape;
 mod progress;
 mod terminal;
 mod xml;
@@ -29,5 +31,6 @@ pub use csv::{CSV_FILES, CsvFile};
 pub use format::{count, duration_us, percent, rate};
 pub use json::write_json;
 pub use junit::write_junit;
+pub use load_shape::describe_load;
 pub use progress::render_progress;
 pub use terminal::{TerminalOptions, render_table, render_terminal};

@@ -1,0 +1,60 @@
+//! The facts of a run fixed before it starts (where the load goes, the
+//! planned curve, the scenario's fingerprint, the segment), stamped on
+//! every `Summary` the run produces: checkpoints and the final results.
+
+use indexmap::IndexMap;
+use starling_metrics::{LoadInfo, RunInfo, SegmentInfo, StageInfo};
+use starling_scenario::Plan;
+
+use crate::config::RunConfig;
+use crate::segment::Segment;
+use crate::target::Targets;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Stamp {
+    scenario_hash: Option<String>,
+    segment: Option<SegmentInfo>,
+    targets: IndexMap<String, String>,
+    load: LoadInfo,
+}
+
+impl Stamp {
+    pub(crate) fn new(plan: &Plan, config: &RunConfig, targets: &Targets) -> Stamp {
+        let load = LoadInfo {
+            stages: plan
+                .load
+                .stages
+                .iter()
+                .map(|stage| StageInfo {
+                    duration_ms: stage
+                        .duration
+                        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                    target: stage.target,
+                })
+                .collect(),
+            iterations: plan.load.iterations,
+            max_users: plan.load.max_users,
+        };
+        Stamp {
+            scenario_hash: config.scenario_hash.clone(),
+            segment: segment_info(config.segment),
+            targets: targets.describe(plan),
+            load,
+        }
+    }
+
+    pub(crate) fn apply(&self, run: &mut RunInfo) {
+        run.scenario_hash.clone_from(&self.scenario_hash);
+        run.segment = self.segment;
+        run.targets.clone_from(&self.targets);
+        run.load = Some(self.load.clone());
+        run.starling = Some(env!("CARGO_PKG_VERSION").to_owned());
+    }
+}
+
+fn segment_info(segment: Segment) -> Option<SegmentInfo> {
+    (segment.count() > 1).then(|| SegmentInfo {
+        index: segment.index(),
+        count: segment.count(),
+    })
+}
