@@ -1,11 +1,13 @@
 //! The worker's one load loop, for both models: ask the driver what is due
 //! now, do it, and sleep until the driver's next deadline or until
-//! something happens (a stop, a user's end). The decisions are the
-//! driver's (`crate::drivers`); this file only awaits and applies.
+//! something happens (a stop, a user's end, a change of load). The
+//! decisions are the driver's (`crate::drivers`); this file only awaits,
+//! hands the driver its events and applies its actions.
 
 use std::rc::Rc;
 use std::time::Duration;
 
+use tokio::sync::watch;
 use tokio::time::{Instant, sleep_until};
 
 use starling_scenario::LoadModel;
@@ -15,6 +17,7 @@ use crate::drivers::{Action, Driver, Next};
 use crate::pacer::{Arrivals, Pacer};
 use crate::population::UserTypeSequence;
 use crate::schedule::share;
+use crate::steering::LoadView;
 use crate::vu::VuHandle;
 use crate::worker::Worker;
 
@@ -24,10 +27,17 @@ const DEFAULT_MAX_USERS: u32 = 10_000;
 const MAX_WAITING: usize = 100_000;
 
 /// Runs this worker's share of the load until the driver says it is over
-/// or the run stops.
-pub(crate) async fn drive(worker: &Rc<Worker>, mut driver: Driver) {
+/// or the run stops, following each change of load it hears of.
+pub(crate) async fn drive(
+    worker: &Rc<Worker>,
+    mut driver: Driver,
+    mut load: watch::Receiver<Option<LoadView>>,
+) {
     let mut hands = Hands::new(worker);
     let mut actions = Vec::new();
+    let mut hearing = true;
+    // Changes made before this worker subscribed count too.
+    let mut heard = follow(&mut driver, &mut load, 0);
     while worker.state() == RunState::Running {
         for number in worker.take_ended() {
             driver.ended(number);
@@ -49,9 +59,33 @@ pub(crate) async fn drive(worker: &Rc<Worker>, mut driver: Driver) {
             () = sleep_until_some(deadline) => {}
             () = worker.woken() => {}
             () = worker.user_gone() => {}
+            news = load.changed(), if hearing => match news {
+                Ok(()) => heard = follow(&mut driver, &mut load, heard),
+                // The control is gone: no change can come any more.
+                Err(_) => hearing = false,
+            },
         }
     }
     hands.finish(worker);
+}
+
+/// Hands the driver the changes after the first `heard`, each at its own
+/// instant on the run's clock (a worker that hears late catches up at
+/// once, as a late start does); returns how many it has had.
+fn follow(
+    driver: &mut Driver,
+    load: &mut watch::Receiver<Option<LoadView>>,
+    heard: usize,
+) -> usize {
+    let view = load.borrow_and_update();
+    let Some(view) = view.as_ref() else {
+        return heard;
+    };
+    let news = view.changes_since(heard);
+    for (at, change) in news {
+        driver.steer(*at, change);
+    }
+    heard + news.len()
 }
 
 async fn sleep_until_some(deadline: Option<Instant>) {

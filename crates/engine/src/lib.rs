@@ -19,7 +19,9 @@
 //! - `round` — what the collector shows its caller after each round.
 //! - `panics` — panics caught at the task and thread boundaries.
 //! - `redact` — failure examples with every secret replaced.
-//! - `control` — the stop channel (Ctrl-C, tests, later a web UI).
+//! - `control` — the stop channel (Ctrl-C, tests, a web UI), and live
+//!   changes of load; `steering` — the typed change, its checks, the
+//!   target a UI shows.
 //! - `thresholds` — the plan's thresholds by name, and the live watch of
 //!   those that abort the run.
 
@@ -40,6 +42,7 @@ mod run;
 mod schedule;
 mod segment;
 mod stamp;
+mod steering;
 mod steps;
 mod target;
 mod thresholds;
@@ -53,3 +56,4 @@ pub use round::Round;
 pub use run::{RunOutcome, run};
 pub use schedule::Schedule;
 pub use segment::{Segment, SegmentError};
+pub use steering::{LoadChange, SteerError, Target, Until};

@@ -19,6 +19,7 @@ use crate::round::Round;
 use crate::schedule::Schedule;
 use crate::segment::Segment;
 use crate::stamp::Stamp;
+use crate::steering::LoadView;
 use crate::target::Targets;
 use crate::thresholds::{self, AbortWatch};
 use crate::worker::{self, Report, WorkerInit};
@@ -60,9 +61,12 @@ pub fn run(
         .unwrap_or_else(|| fastrand::u64(..));
     let active_users = Arc::new(AtomicU64::new(0));
     let peak_users = Arc::new(AtomicU64::new(0));
-    let planned = Schedule::new(&plan.load.stages).end();
     let (tx, rx) = mpsc::channel::<Report>();
     let (start, late) = common_start(config.start_at, control);
+    // From here the load may be changed live; workers subscribe after this,
+    // so only changes count as news to them.
+    let curve = Schedule::new(&plan.load.stages);
+    control.begin(LoadView::new(plan.load.model, curve, start));
     let started_at_unix_ms = (SystemTime::now() - late)
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
@@ -82,6 +86,7 @@ pub fn run(
             stop_timeout: config.stop_timeout,
             collect_every: config.collect_every,
             state: control.subscribe(),
+            load: control.load_changes(),
             active_users: active_users.clone(),
             peak_users: peak_users.clone(),
             reports: tx.clone(),
@@ -90,6 +95,7 @@ pub fn run(
             Ok(thread) => threads.push(thread),
             Err(source) => {
                 control.abort();
+                control.end();
                 return Err(EngineError::Worker { index, source });
             }
         }
@@ -144,7 +150,8 @@ pub fn run(
             }
             observe(&Round {
                 progress: &Progress {
-                    planned,
+                    // Live changes may move the end, or take it away.
+                    planned: control.ends_at(),
                     ..aggregate.progress()
                 },
                 aggregate: &aggregate,
@@ -161,6 +168,7 @@ pub fn run(
     }
     aggregate.note_peak_users(peak_users.load(Ordering::Relaxed));
     errors.extend(crate::panics::join_all(threads));
+    control.end();
 
     // Stopped by the control, not by a threshold of its own.
     let stopped_early = control.state() != RunState::Running && watch.tripped().is_none();

@@ -5,6 +5,11 @@
 //! journey arrivals per second. The open model also needs the inverse of the
 //! curve's integral, the exact instant of the m-th arrival, so that arrivals
 //! are scheduled from the run's start and never drift.
+//!
+//! A live change of load re-anchors the curve at an instant (`steer`):
+//! what came before stays, so the arrivals numbered by its area stay put.
+
+mod steer;
 
 use std::time::Duration;
 
@@ -55,6 +60,9 @@ pub struct Schedule {
     pieces: Vec<Piece>,
     /// When the curve ends, in seconds; infinite when it has no end.
     end: f64,
+    /// The end the plan gave it, kept through live changes: a change that
+    /// holds "until the planned end" holds until this.
+    planned_end: f64,
 }
 
 impl Schedule {
@@ -62,6 +70,7 @@ impl Schedule {
         let mut schedule = Schedule {
             pieces: Vec::with_capacity(stages.len()),
             end: f64::INFINITY,
+            planned_end: f64::INFINITY,
         };
         let mut from = 0.0;
         for stage in stages {
@@ -71,6 +80,7 @@ impl Schedule {
             from = to;
         }
         schedule.end = schedule.tail();
+        schedule.planned_end = schedule.end;
         schedule
     }
 
@@ -97,8 +107,13 @@ impl Schedule {
 
     /// When the curve ends; `None` when the last stage is open-ended.
     pub fn end(&self) -> Option<Duration> {
-        (self.pieces.last().is_some() && self.end.is_finite())
-            .then(|| Duration::from_secs_f64(self.end))
+        (!self.pieces.is_empty() && self.end.is_finite()).then(|| Duration::from_secs_f64(self.end))
+    }
+
+    /// When the plan had the curve end, whatever changes came since.
+    pub(crate) fn planned_end(&self) -> Option<Duration> {
+        (!self.pieces.is_empty() && self.planned_end.is_finite())
+            .then(|| Duration::from_secs_f64(self.planned_end))
     }
 
     /// The curve's value at `t`: users, or arrivals per second. Zero after
@@ -106,6 +121,12 @@ impl Schedule {
     pub fn value_at(&self, t: Duration) -> f64 {
         let t = t.as_secs_f64();
         self.piece_at(t).map_or(0.0, |p| p.value(t))
+    }
+
+    /// The target the curve is heading for at `t`: the current stage's (or
+    /// change's). Zero after the end.
+    pub(crate) fn heading_at(&self, t: Duration) -> f64 {
+        self.piece_at(t.as_secs_f64()).map_or(0.0, |p| p.to)
     }
 
     /// The value the curve ends on (its last stage's target).

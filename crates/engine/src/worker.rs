@@ -23,6 +23,7 @@ use starling_scenario::{JourneyId, Plan, SectionId, UserTypeId};
 
 use crate::control::RunState;
 use crate::drivers::Driver;
+use crate::steering::LoadView;
 use crate::feeder::Feeders;
 use crate::pacer::Pacer;
 use crate::redact::Redactor;
@@ -56,6 +57,8 @@ pub(crate) struct WorkerInit {
     pub(crate) stop_timeout: Duration,
     pub(crate) collect_every: Duration,
     pub(crate) state: watch::Receiver<RunState>,
+    /// Live changes of load, each followed from the instant it was made.
+    pub(crate) load: watch::Receiver<Option<LoadView>>,
     pub(crate) active_users: Arc<AtomicU64>,
     /// The most users alive at once, kept as they start.
     pub(crate) peak_users: Arc<AtomicU64>,
@@ -112,6 +115,7 @@ async fn main(init: WorkerInit) {
     let reports = init.reports.clone();
     let (collect_every, stop_timeout) = (init.collect_every, init.stop_timeout);
     let mut state_rx = init.state.clone();
+    let load = init.load.clone();
     let Some(worker) = Worker::new(init) else {
         return;
     };
@@ -151,7 +155,7 @@ async fn main(init: WorkerInit) {
     };
 
     let driver = Driver::new(&worker.plan, worker.lane);
-    crate::drive::drive(&worker, driver).await;
+    crate::drive::drive(&worker, driver, load).await;
     drain(&worker, stop_timeout).await;
     // Users still running now are cut off; dropping their tasks records
     // their in-flight requests and journeys as interrupted, so it must

@@ -8,6 +8,7 @@ use super::{Action, Next};
 use crate::population::UserTypeSequence;
 use crate::schedule::{Schedule, share};
 use crate::segment::Lane;
+use crate::steering::LoadChange;
 
 /// Added before a curve value is floored to whole users, so that a float
 /// error (29.999999999 for 30) never costs a user.
@@ -98,6 +99,15 @@ impl ClosedDriver {
             return Next::Over;
         }
         self.next_change(now)
+    }
+
+    /// Follows `change` from `at`: a ramp from the users the curve held
+    /// then, so none appears or leaves at once; the next poll starts or
+    /// stops whom the new curve says (heard late, it catches up at once).
+    pub(crate) fn steer(&mut self, at: Duration, change: &LoadChange) {
+        if let LoadChange::Users { .. } = change {
+            self.curve.steer(at, change);
+        }
     }
 
     /// User `number` has ended; a user already stopped is no longer
@@ -320,6 +330,93 @@ mod tests {
         assert!(trace.polls <= 5, "{} polls", trace.polls);
     }
 
+    fn set_users(users: u32, spawn_rate: f64) -> LoadChange {
+        LoadChange::Users {
+            users,
+            spawn_rate,
+            until: crate::steering::Until::PlannedEnd,
+        }
+    }
+
+    /// The example, on the driver: 10 users held, at t = 100 s set
+    /// to 30 at 10 users/s: 20 wanted a second later, 30 two seconds later,
+    /// the new users numbered on from 10; then down to 5 at 5 users/s, the
+    /// newest leaving first, one every 200 ms.
+    #[test]
+    fn a_live_change_ramps_from_the_users_there_are_at_its_spawn_rate() {
+        let mut d = driver(&[stage(0.0, 10.0), stage(3600.0, 10.0)], WHOLE, false);
+        let mut trace = Trace::default();
+        sim::run(&mut trace, Duration::ZERO, secs(100.0), |now, out| {
+            d.poll(now, out)
+        });
+        assert_eq!(started(&trace).len(), 10);
+
+        let t = secs(100.0);
+        d.steer(t, &set_users(30, 10.0));
+        assert_eq!(d.wanted(t), 10);
+        assert_eq!(d.wanted(t + secs(1.0)), 20);
+        assert_eq!(d.wanted(t + secs(2.0)), 30);
+        assert_eq!(d.wanted(t + secs(1800.0)), 30);
+        let mut up = Trace::default();
+        sim::run(&mut up, t, secs(200.0), |now, out| d.poll(now, out));
+        let up = started(&up);
+        assert_eq!(up.len(), 20);
+        for (i, &(at, number)) in up.iter().enumerate() {
+            assert_eq!(number, 10 + i as u64);
+            assert_at(at, t + secs(0.1 * (i + 1) as f64));
+        }
+
+        let t = secs(200.0);
+        d.steer(t, &set_users(5, 5.0));
+        assert_eq!(d.wanted(t + secs(1.0)), 25);
+        let mut down = Trace::default();
+        sim::run(&mut down, t, secs(300.0), |now, out| d.poll(now, out));
+        let down = stopped(&down);
+        assert_eq!(down.len(), 25);
+        for (i, &(at, number)) in down.iter().enumerate() {
+            assert_eq!(number, 29 - i as u64, "newest first");
+            let expected = t + secs(0.2 * i as f64);
+            assert!(at > expected && at - expected <= Duration::from_micros(1));
+        }
+        assert_eq!(d.users.len(), 5);
+        assert_eq!(d.wanted(secs(3599.0)), 5);
+        assert_eq!(d.poll(secs(3600.0), &mut Vec::new()), Next::Over);
+    }
+
+    /// The same change made at 100 s but heard at 101 s: the users the
+    /// new curve wanted by then start at once, the rest on time.
+    #[test]
+    fn a_live_change_heard_late_catches_up_at_once() {
+        let mut d = driver(&[stage(0.0, 10.0), stage(3600.0, 10.0)], WHOLE, false);
+        let mut out = Vec::new();
+        d.poll(secs(0.0), &mut out);
+        d.steer(secs(100.0), &set_users(30, 10.0));
+        let mut trace = Trace::default();
+        sim::run(&mut trace, secs(101.0), secs(200.0), |now, out| {
+            d.poll(now, out)
+        });
+        let up = started(&trace);
+        assert_eq!(up.len(), 20);
+        assert!(up[..10].iter().all(|&(at, _)| at == secs(101.0)));
+        for (i, &(at, _)) in up[10..].iter().enumerate() {
+            assert_at(at, secs(101.0 + 0.1 * (i + 1) as f64));
+        }
+    }
+
+    /// A change for the open model does not reach a closed driver.
+    #[test]
+    fn a_rate_change_leaves_a_closed_driver_as_it_was() {
+        let mut d = driver(&[stage(0.0, 10.0), stage(60.0, 10.0)], WHOLE, false);
+        let rate = LoadChange::Rate {
+            per_second: 99.0,
+            ramp: Duration::ZERO,
+            until: crate::steering::Until::Stopped,
+        };
+        d.steer(secs(1.0), &rate);
+        assert_eq!(d.wanted(secs(2.0)), 10);
+        assert_eq!(d.curve.end(), Some(secs(60.0)));
+    }
+
     proptest::proptest! {
         /// However the run is split into segments and workers, the lanes'
         /// users together are the curve's whole users at every instant
@@ -355,6 +452,71 @@ mod tests {
                 let slack = Duration::from_micros(2);
                 let near = |t: Duration| whole(curve.value_at(t));
                 if near(t.saturating_sub(slack)) != near(t + slack) {
+                    continue; // a change this close is a float's call
+                }
+                let users: u64 = traces.iter().map(|tr| users_at(&tr.actions, t)).sum();
+                proptest::prop_assert_eq!(users, whole(curve.value_at(t)), "at {:?}", t);
+            }
+            let mut numbers: Vec<u64> = traces.iter().flat_map(started).map(|(_, n)| n).collect();
+            let all = numbers.len();
+            numbers.sort_unstable();
+            numbers.dedup();
+            proptest::prop_assert_eq!(numbers.len(), all, "a user number started twice");
+        }
+
+        /// Live changes at random instants, heard by every lane at once:
+        /// the lanes together follow the changed curve's whole users, a
+        /// ramp-down stops the newest of a lane's users, and no user
+        /// number is started twice.
+        #[test]
+        fn lanes_together_follow_live_changes(
+            changes in proptest::collection::vec((1u64..3_600_000, 0u32..60, 1u32..50), 1..6),
+            workers in 1usize..4,
+            samples in proptest::collection::vec(0.0f64..1.0, 1..40),
+        ) {
+            let stages = [stage(30.0, 20.0), stage(3570.0, 20.0)];
+            let mut changes: Vec<(Duration, LoadChange)> = changes
+                .iter()
+                .map(|&(ms, users, rate)| (Duration::from_millis(ms), set_users(users, f64::from(rate))))
+                .collect();
+            changes.sort_by_key(|c| c.0);
+            // The curve every lane follows, as the control's copy has it.
+            let mut curve = Schedule::new(&stages);
+            for (at, change) in &changes {
+                curve.steer(*at, change);
+            }
+            let end = curve.end().unwrap();
+            let mut traces = Vec::new();
+            for worker in 0..workers {
+                let lane = Segment::WHOLE.lane(worker, workers);
+                let mut d = driver(&stages, lane, false);
+                let mut trace = Trace::default();
+                let mut from = Duration::ZERO;
+                for (at, change) in &changes {
+                    sim::run(&mut trace, from, *at, |now, out| d.poll(now, out));
+                    d.steer(*at, change);
+                    from = *at;
+                }
+                sim::run(&mut trace, from, end, |now, out| d.poll(now, out));
+                proptest::prop_assert_eq!(trace.last, Some(Next::Over));
+                // Each stop is of the newest user the lane has.
+                let mut have: Vec<u64> = Vec::new();
+                for (_, action) in &trace.actions {
+                    match *action {
+                        Action::Start { number, .. } => have.push(number),
+                        Action::Stop { number } => proptest::prop_assert_eq!(have.pop(), Some(number)),
+                        Action::Arrive { .. } => proptest::prop_assert!(false, "an arrival"),
+                    }
+                }
+                traces.push(trace);
+            }
+            for s in samples {
+                let t = end.mul_f64(s);
+                let slack = Duration::from_micros(2);
+                let near = |t: Duration| whole(curve.value_at(t));
+                if near(t.saturating_sub(slack)) != near(t + slack)
+                    || changes.iter().any(|(at, _)| t.abs_diff(*at) < slack)
+                {
                     continue; // a change this close is a float's call
                 }
                 let users: u64 = traces.iter().map(|tr| users_at(&tr.actions, t)).sum();

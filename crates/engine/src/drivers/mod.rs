@@ -20,6 +20,7 @@ pub(crate) use open::OpenDriver;
 use crate::population::UserTypeSequence;
 use crate::schedule::Schedule;
 use crate::segment::Lane;
+use crate::steering::LoadChange;
 
 /// What a driver asks the worker to do.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +72,16 @@ impl Driver {
         match self {
             Driver::Closed(d) => d.poll(now, out),
             Driver::Open(d) => d.poll(now, out),
+        }
+    }
+
+    /// Follows a live change of load made at `at` (now, or a moment ago
+    /// if the worker heard late); a change for the other model (the
+    /// control refuses those) is ignored.
+    pub(crate) fn steer(&mut self, at: Duration, change: &LoadChange) {
+        match self {
+            Driver::Closed(d) => d.steer(at, change),
+            Driver::Open(d) => d.steer(at, change),
         }
     }
 
