@@ -56,10 +56,14 @@ pub fn describe_load(run: &RunInfo) -> Option<String> {
 
 /// A planned duration as written in a scenario: 2s, 1m30s, 1h.
 fn span(ms: u64) -> String {
-    if ms % 1000 != 0 {
+    if ms < 1000 && ms > 0 {
+        return format!("{ms}ms");
+    }
+    if ms % 1000 != 0 && ms < 10_000 {
         return format!("{}s", number(ms as f64 / 1000.0));
     }
-    let secs = ms / 1000;
+    // A ramp's share cut off a long hold: whole seconds read better.
+    let secs = (ms + 500) / 1000;
     let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
     let mut text = String::new();
     for (value, unit) in [(h, "h"), (m, "m"), (s, "s")] {

@@ -17,6 +17,24 @@ fn iterations_bound_the_run_by_journeys_per_user() {
     // end it as soon as they are done.
     assert_eq!(ran.summary.totals.journeys_started, 6);
     assert!(ran.summary.run.duration_ms < 60_000);
+    // The results keep the load as it was planned after the flags, so a
+    // report read back later can say what ran.
+    let load = ran
+        .summary
+        .run
+        .load
+        .as_ref()
+        .expect("the plan's load is kept");
+    assert_eq!(load.iterations, Some(2));
+    assert_eq!(load.stages.last().map(|s| s.target), Some(3.0));
+    assert_eq!(
+        starling_report::describe_load(&ran.summary.run).as_deref(),
+        Some("0 → 3 users over 30ms (100 users/s), hold 3 users for 5m, 2 journeys per user")
+    );
+    assert_eq!(
+        ran.summary.run.starling.as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -29,6 +47,10 @@ fn a_service_flag_replaces_its_base_url() {
         .args(["--users", "2", "--duration", "2s", "--service"])
         .args([format!("payments={}", demo.url(Service::Payments))])
         .succeeds();
+    // Every base the load went to is kept, the overridden one as given.
+    let targets = &ran.summary.run.targets;
+    assert_eq!(targets.get("target"), Some(&demo.url(Service::Gateway)));
+    assert_eq!(targets.get("payments"), Some(&demo.url(Service::Payments)));
     let direct = ran.request("POST /payments (direct)");
     assert!(direct.count > 0);
     assert_eq!(direct.failures, 0, "{:?}", direct.examples);
