@@ -59,7 +59,7 @@ fn span(ms: u64) -> String {
     if ms < 1000 && ms > 0 {
         return format!("{ms}ms");
     }
-    if ms % 1000 != 0 && ms < 10_000 {
+    if !ms.is_multiple_of(1000) && ms < 10_000 {
         return format!("{}s", number(ms as f64 / 1000.0));
     }
     // A ramp's share cut off a long hold: whole seconds read better.
