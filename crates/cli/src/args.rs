@@ -43,8 +43,10 @@ pub(crate) enum Command {
     /// Print the summary of a saved results file again, and write the
     /// other outputs from it.
     Report {
-        /// A results file written by `run --out`.
-        file: PathBuf,
+        /// A results file written by `run --out`; with two (BASE NEW), the
+        /// terminal compares them and the HTML report draws both.
+        #[arg(required = true, num_args = 1..=2, value_name = "RESULTS")]
+        results: Vec<PathBuf>,
         #[command(flatten)]
         files: FileArgs,
     },
@@ -132,6 +134,9 @@ pub(crate) struct RunArgs {
     /// Also write JUnit XML: a test case per threshold and per journey.
     #[arg(long, value_name = "FILE", env = "STARLING_JUNIT")]
     pub(crate) junit: Option<PathBuf>,
+    /// Also write the HTML report: one self-contained page to share.
+    #[arg(long, value_name = "FILE", env = "STARLING_HTML")]
+    pub(crate) html: Option<PathBuf>,
     /// While the run goes on, rewrite --out this often with the results so
     /// far (marked partial), so a kill loses at most one interval; 0 never.
     #[arg(long, default_value = "10s", env = "STARLING_CHECKPOINT_EVERY")]
@@ -239,6 +244,9 @@ pub(crate) struct DemoArgs {
     /// Also write JUnit XML.
     #[arg(long, value_name = "FILE")]
     pub(crate) junit: Option<PathBuf>,
+    /// Also write the HTML report: one self-contained page to share.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
     /// No progress line; only the summary.
     #[arg(long, short)]
     pub(crate) quiet: bool,
@@ -256,6 +264,9 @@ pub(crate) struct FileArgs {
     /// Write JUnit XML to this file.
     #[arg(long, value_name = "FILE")]
     pub(crate) junit: Option<PathBuf>,
+    /// Write the HTML report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
 }
 
 impl FileArgs {
@@ -264,6 +275,7 @@ impl FileArgs {
             out: self.out.as_deref(),
             csv: self.csv.as_deref(),
             junit: self.junit.as_deref(),
+            html: self.html.as_deref(),
         }
     }
 }

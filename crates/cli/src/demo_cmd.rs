@@ -118,6 +118,7 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
             out: args.out.as_deref(),
             csv: args.csv.as_deref(),
             junit: args.junit.as_deref(),
+            html: args.html.as_deref(),
         },
         checkpoint_every: Some(Duration::from_secs(10)),
         metrics_addr: None,

@@ -48,8 +48,8 @@ fn main() -> ExitCode {
         Command::Validate { file } => validate_cmd::validate(&file).map(|()| Exit::Ok),
         Command::Schema => validate_cmd::schema().map(|()| Exit::Ok),
         Command::Demo(args) => demo_cmd::demo(args),
-        Command::Report { file, files } => {
-            report_cmd::report(&file, &files.files()).map(|()| Exit::Ok)
+        Command::Report { results, files } => {
+            report_cmd::report(&results, &files.files()).map(|()| Exit::Ok)
         }
         Command::Merge {
             files,

@@ -73,12 +73,13 @@ pub(crate) fn terminal_options() -> TerminalOptions {
 }
 
 /// The files a summary is written to (each optional): JSON results,
-/// Locust-style CSV files under a prefix, JUnit XML.
+/// Locust-style CSV files under a prefix, JUnit XML, the HTML report.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Files<'a> {
     pub(crate) out: Option<&'a Path>,
     pub(crate) csv: Option<&'a Path>,
     pub(crate) junit: Option<&'a Path>,
+    pub(crate) html: Option<&'a Path>,
 }
 
 impl Files<'_> {
@@ -96,12 +97,16 @@ impl Files<'_> {
         if let Some(path) = self.junit {
             check_writable("--junit", path)?;
         }
+        if let Some(path) = self.html {
+            check_writable("--html", path)?;
+        }
         Ok(())
     }
 
     /// Writes every file, each atomically; one that fails does not stop
-    /// the others. Returns the first failure.
-    fn write(&self, summary: &Summary) -> Result<(), Failure> {
+    /// the others. Returns the first failure. `base` is an earlier run the
+    /// HTML report draws beside this one.
+    fn write(&self, summary: &Summary, base: Option<&Summary>) -> Result<(), Failure> {
         let mut first = None;
         let mut keep = |result: Result<(), Failure>| {
             if let Err(e) = result {
@@ -123,6 +128,11 @@ impl Files<'_> {
                 starling_report::write_junit(summary, f)
             }));
         }
+        if let Some(path) = self.html {
+            let runs: Vec<&Summary> = base.into_iter().chain([summary]).collect();
+            let page = starling_report::render_html(&runs, &html_header(summary));
+            keep(write_file(path, |f| f.write_all(page.as_bytes())));
+        }
         first.map_or(Ok(()), Err)
     }
 }
@@ -131,11 +141,28 @@ impl Files<'_> {
 /// The files come first and neither stops the other: a closed or full
 /// stdout never costs the results, a failed write never hides the summary.
 pub(crate) fn report(summary: &Summary, files: &Files<'_>) -> Result<(), Failure> {
-    let written = files.write(summary);
+    report_against(summary, None, files)
+}
+
+/// As [`report`]; with a `base` run, stdout shows the two compared and the
+/// HTML report draws both.
+pub(crate) fn report_against(
+    summary: &Summary,
+    base: Option<&Summary>,
+    files: &Files<'_>,
+) -> Result<(), Failure> {
+    let written = files.write(summary, base);
     let printed = {
         let mut lock = std::io::stdout().lock();
-        starling_report::render_terminal(summary, &mut lock, &terminal_options())
-            .and_then(|()| lock.flush())
+        match base {
+            None => starling_report::render_terminal(summary, &mut lock, &terminal_options()),
+            Some(base) => {
+                let rows = starling_metrics::compare(base, summary, COMPARE_TOLERANCE);
+                let format = starling_report::CompareFormat::Text;
+                starling_report::render_compare(&rows, format, &terminal_options(), &mut lock)
+            }
+        }
+        .and_then(|()| lock.flush())
     };
     written?;
     match printed {
@@ -145,6 +172,36 @@ pub(crate) fn report(summary: &Summary, files: &Files<'_>) -> Result<(), Failure
             "could not write the summary to stdout: {e}"
         ))),
         _ => Ok(()),
+    }
+}
+
+/// `compare`'s default `--tolerance`, for the comparison `report BASE NEW`
+/// prints.
+const COMPARE_TOLERANCE: f64 = 0.10;
+
+/// The HTML report's header lines that the page data does not carry.
+fn html_header(summary: &Summary) -> starling_report::HtmlHeader {
+    let run = &summary.run;
+    let targets: Vec<String> = run
+        .targets
+        .iter()
+        .map(|(name, url)| {
+            if name == "target" {
+                url.clone()
+            } else {
+                format!("{name} {url}")
+            }
+        })
+        .collect();
+    starling_report::HtmlHeader {
+        title: None,
+        target: (!targets.is_empty()).then(|| targets.join(" · ")),
+        load_shape: starling_report::describe_load(run),
+        // Files from before the version was kept: the reporting build's.
+        version: Some(format!(
+            "starling {}",
+            run.starling.as_deref().unwrap_or(env!("CARGO_PKG_VERSION"))
+        )),
     }
 }
 

@@ -50,6 +50,7 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
             out: args.out.as_deref(),
             csv: args.csv.as_deref(),
             junit: args.junit.as_deref(),
+            html: args.html.as_deref(),
         },
         checkpoint_every: (!checkpoint.is_zero()).then_some(checkpoint),
         metrics_addr: args.metrics_addr.as_deref(),

@@ -12,6 +12,7 @@
 //!   examples.
 //! - `env_vars`: `STARLING_*` variables against flags.
 //! - `demo_cmd`: `starling demo`.
+//! - `html_report`: `--html` on `run` and `report`, what the page holds.
 //! - `signals`: Ctrl-C (SIGINT) and SIGTERM during a run.
 //! - `results_cmds`: `report`, `merge` and `compare` on results files.
 //! - `segments`: one run spread over processes with `--segment`.
@@ -28,6 +29,7 @@ mod checkout;
 mod demo_cmd;
 mod env_vars;
 mod features;
+mod html_report;
 mod kube;
 mod load_flags;
 mod login;
