@@ -23,6 +23,9 @@ pub(crate) struct Names {
     pub(crate) get_order: String,
     pub(crate) status_error: String,
     pub(crate) data_error: String,
+    /// The URL and body excerpt of the failed orders' examples.
+    pub(crate) order_url: String,
+    pub(crate) order_body: String,
 }
 
 impl Default for Names {
@@ -38,6 +41,8 @@ impl Default for Names {
             get_order: "GET /orders/{{ order_id }}".into(),
             status_error: "expected status 201, got 502".into(),
             data_error: "data `customers` has no unused row left".into(),
+            order_url: "http://127.0.0.1:8003/orders".into(),
+            order_body: "{\"error\":\"upstream\"}".into(),
         }
     }
 }
@@ -181,9 +186,9 @@ fn checkout(shard: &mut Shard, i: u64, names: &Names) {
         Some((category, error)) => {
             if shard.wants_example(PLACE_ORDER, category) {
                 let example = FailureExample {
-                    url: "http://127.0.0.1:8003/orders".into(),
+                    url: names.order_url.clone(),
                     status: record.status,
-                    body: "{\"error\":\"upstream\"}".into(),
+                    body: names.order_body.clone(),
                     error: error.into(),
                 };
                 shard.record_example(PLACE_ORDER, category, example);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real consumers the tests check starling's files with:
 # Locust (whose own CSV headers the CSV export must match), junitparser (a
-# JUnit XML reader) and kubernetes-validate (the Kubernetes API schemas
-# `starling kube`'s manifests must pass), into a venv. Run by .ci/run before the
+# JUnit XML reader), kubernetes-validate (the Kubernetes API schemas
+# `starling kube`'s manifests must pass) and Selenium (which drives Debian's
+# headless Chromium through the HTML report), into a venv. Run by .ci/run before the
 # tests and, on first need, by the tests themselves; a second run returns
 # at once.
 #
@@ -12,7 +13,7 @@ venv=${1:?usage: python-tools.sh VENV_DIR}
 
 # Pinned, so a Locust release that changes its columns shows up as a
 # deliberate bump here rather than as a red build one morning.
-pins=(locust==2.47.0 junitparser==5.0.3 kubernetes-validate==1.34.1)
+pins=(locust==2.47.0 junitparser==5.0.3 kubernetes-validate==1.34.1 selenium==4.51.0)
 marker="$venv/.starling-installed"
 
 mkdir -p "$(dirname "$venv")"

@@ -1,5 +1,6 @@
-//! Locust and junitparser in a venv, installed once by
-//! `python-tools.sh` (which .ci/run also runs, so CI has them up front).
+//! Locust, junitparser, kubernetes-validate and Selenium in a venv,
+//! installed once by `python-tools.sh` (which .ci/run also runs, so CI has
+//! them up front).
 //!
 //! Without Python or the registry a test prints `SKIPPED: ...` and
 //! returns; with `STARLING_REQUIRE_PYTHON_TOOLS` set (as .ci/run sets it)
@@ -17,8 +18,7 @@ impl PythonTools {
     /// The installed tools, or `None` after printing why `test` is
     /// skipped.
     pub(crate) fn get(test: &str) -> Option<&'static PythonTools> {
-        static TOOLS: OnceLock<Result<PythonTools, String>> = OnceLock::new();
-        match TOOLS.get_or_init(install) {
+        match PythonTools::installed() {
             Ok(tools) => Some(tools),
             Err(why) if std::env::var_os("STARLING_REQUIRE_PYTHON_TOOLS").is_some() => {
                 panic!("{test}: STARLING_REQUIRE_PYTHON_TOOLS is set but {why}")
@@ -28,6 +28,13 @@ impl PythonTools {
                 None
             }
         }
+    }
+
+    /// The installed tools, or why they are not: for a caller with its own
+    /// rule for skipping (the browser tests).
+    pub(crate) fn installed() -> Result<&'static PythonTools, &'static str> {
+        static TOOLS: OnceLock<Result<PythonTools, String>> = OnceLock::new();
+        TOOLS.get_or_init(install).as_ref().map_err(String::as_str)
     }
 
     /// A program of the venv: `locust`, `python`.
@@ -48,7 +55,7 @@ fn install() -> Result<PythonTools, String> {
         .map_err(|e| format!("cannot run bash: {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "Locust and junitparser could not be installed into {} ({}):\n{}",
+            "the Python tools could not be installed into {} ({}):\n{}",
             venv.display(),
             output.status,
             String::from_utf8_lossy(&output.stderr)
