@@ -40,6 +40,9 @@ pub(crate) enum Command {
     Schema,
     /// Start the demo microservice system and load-test it.
     Demo(DemoArgs),
+    /// Serve the web UI for a scenario: start, watch and steer its runs
+    /// from the browser, and download their results.
+    Ui(Box<UiArgs>),
     /// Print the summary of a saved results file again, and write the
     /// other outputs from it.
     Report {
@@ -156,6 +159,56 @@ pub(crate) struct RunArgs {
     /// No progress line; only the summary.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Serve the web UI and start this run in it at once (the outputs
+    /// are written when it ends); the UI stays up until Ctrl-C.
+    #[arg(long)]
+    pub(crate) ui: bool,
+    #[command(flatten)]
+    pub(crate) web: WebArgs,
+}
+
+/// `starling ui SCENARIO`: the scenario and flags of `run`, as the start
+/// form's values.
+#[derive(Debug, Args)]
+pub(crate) struct UiArgs {
+    /// The scenario file.
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) load: LoadArgs,
+    /// Base URL that replaces the scenario's `target`, e.g. http://127.0.0.1:8000
+    #[arg(long, env = "STARLING_HOST")]
+    pub(crate) host: Option<String>,
+    /// Replaces a service's base URL: NAME=URL (repeatable).
+    #[arg(long = "service", value_name = "NAME=URL")]
+    pub(crate) services: Vec<String>,
+    #[command(flatten)]
+    pub(crate) engine: EngineArgs,
+    /// Adds a threshold to every run (repeatable; see `run --help`).
+    #[arg(long = "threshold", value_name = "RULE")]
+    pub(crate) thresholds: Vec<String>,
+    #[command(flatten)]
+    pub(crate) web: WebArgs,
+}
+
+/// Where the web UI listens, and the token that guards it.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct WebArgs {
+    /// The web UI's address: 127.0.0.1 (this machine only) unless told;
+    /// any other (e.g. 0.0.0.0) needs --web-token.
+    #[arg(long, default_value = "127.0.0.1", env = "STARLING_WEB_HOST")]
+    pub(crate) web_host: String,
+    /// The web UI's port (0: any free one, printed).
+    #[arg(long, default_value_t = 8089, env = "STARLING_WEB_PORT")]
+    pub(crate) web_port: u16,
+    /// A token every API call must carry (16+ characters), or `auto` to
+    /// make one; the printed URL carries it. Required off loopback.
+    #[arg(
+        long,
+        value_name = "TOKEN|auto",
+        env = "STARLING_WEB_TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) web_token: Option<String>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -250,6 +303,12 @@ pub(crate) struct DemoArgs {
     /// No progress line; only the summary.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// Start the demo system and the web UI, with the checkout scenario
+    /// ready to start from the browser; until Ctrl-C.
+    #[arg(long)]
+    pub(crate) ui: bool,
+    #[command(flatten)]
+    pub(crate) web: WebArgs,
 }
 
 /// Where `report` and `merge` write, besides the terminal.

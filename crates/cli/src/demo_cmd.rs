@@ -109,6 +109,11 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         BaseUrl::parse(&demo.gateway_url())
             .map_err(|e| Failure::Runtime(format!("demo gateway URL: {e}")))?,
     );
+    if args.ui {
+        let served = crate::ui_cmd::serve(plan, config, &args.web, None);
+        runtime.block_on(demo.shutdown());
+        return served;
+    }
     notice(&format!(
         "running {name}: {} users for {} (Ctrl-C stops early)\n",
         args.users, args.duration

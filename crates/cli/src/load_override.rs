@@ -149,12 +149,12 @@ impl LoadOverride {
 
 /// Whether the stages change their target (a profile), rather than ramp
 /// once to a level and hold it.
-fn is_profile(load: &Load) -> bool {
+pub(crate) fn is_profile(load: &Load) -> bool {
     load.stages.windows(2).any(|w| w[0].target != w[1].target)
 }
 
 /// The file's spawn rate: its first stage's slope, if it ramps from zero.
-fn spawn_rate_of(load: &Load) -> Option<f64> {
+pub(crate) fn spawn_rate_of(load: &Load) -> Option<f64> {
     let first = load.stages.first()?;
     let secs = first.duration?.as_secs_f64();
     (secs > 0.0 && first.target > 0.0).then(|| first.target / secs)

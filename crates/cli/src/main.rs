@@ -21,6 +21,8 @@ mod run_cmd;
 mod safe_write;
 mod signals;
 mod start_at;
+mod ui_cmd;
+mod ui_load;
 mod validate_cmd;
 
 use std::process::ExitCode;
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Validate { file } => validate_cmd::validate(&file).map(|()| Exit::Ok),
         Command::Schema => validate_cmd::schema().map(|()| Exit::Ok),
         Command::Demo(args) => demo_cmd::demo(args),
+        Command::Ui(args) => ui_cmd::ui(*args),
         Command::Report { results, files } => {
             report_cmd::report(&results, &files.files()).map(|()| Exit::Ok)
         }

@@ -22,24 +22,14 @@ use crate::start_at;
 use crate::validate_cmd::load_scenario;
 
 pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
-    let mut plan = load_scenario(&args.file)?;
-    for rule in &args.thresholds {
-        let added = starling_scenario::threshold_flag(rule, &plan).map_err(Failure::Input)?;
-        plan.thresholds.extend(added);
-    }
-    load_override(&args.load)?
-        .apply(&mut plan.load)
-        .map_err(Failure::Input)?;
-    let mut config = engine_config(&args.engine, scenario_name(&args.file))?;
-    config.host = args.host.as_deref().map(parse_host).transpose()?;
-    for service in &args.services {
-        override_service(&mut plan, service)?;
-    }
-    // The file was just read and compiled, so it is a regular file of
-    // bounded size; reading it again for its fingerprint is safe.
-    config.scenario_hash = std::fs::read(&args.file)
-        .ok()
-        .map(|text| fingerprint(&text));
+    let (plan, config) = prepare(&Scenario {
+        file: &args.file,
+        load: &args.load,
+        host: args.host.as_deref(),
+        services: &args.services,
+        engine: &args.engine,
+        thresholds: &args.thresholds,
+    })?;
     // `0` (no unit needed for nothing) turns checkpoints off.
     let checkpoint = match args.checkpoint_every.trim() {
         "0" => Duration::ZERO,
@@ -56,8 +46,45 @@ pub(crate) fn run(args: RunArgs) -> Result<Exit, Failure> {
         metrics_addr: args.metrics_addr.as_deref(),
         metrics_hold: parse_duration_flag("--metrics-hold", &args.metrics_hold)?,
     };
+    if args.ui {
+        return crate::ui_cmd::serve(plan, config, &args.web, Some(outputs.files));
+    }
     let (_, exit) = execute(plan, config, &outputs, args.quiet)?;
     Ok(exit)
+}
+
+/// The flags that say which scenario runs and how.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scenario<'a> {
+    pub(crate) file: &'a Path,
+    pub(crate) load: &'a LoadArgs,
+    pub(crate) host: Option<&'a str>,
+    pub(crate) services: &'a [String],
+    pub(crate) engine: &'a EngineArgs,
+    pub(crate) thresholds: &'a [String],
+}
+
+/// The scenario compiled with the flags applied, and the run's settings:
+/// every input problem is found here, before any load. Shared by `run`
+/// and `ui`.
+pub(crate) fn prepare(args: &Scenario<'_>) -> Result<(Plan, RunConfig), Failure> {
+    let mut plan = load_scenario(args.file)?;
+    for rule in args.thresholds {
+        let added = starling_scenario::threshold_flag(rule, &plan).map_err(Failure::Input)?;
+        plan.thresholds.extend(added);
+    }
+    load_override(args.load)?
+        .apply(&mut plan.load)
+        .map_err(Failure::Input)?;
+    let mut config = engine_config(args.engine, scenario_name(args.file))?;
+    config.host = args.host.map(parse_host).transpose()?;
+    for service in args.services {
+        override_service(&mut plan, service)?;
+    }
+    // The file was just read and compiled, so it is a regular file of
+    // bounded size; reading it again for its fingerprint is safe.
+    config.scenario_hash = std::fs::read(args.file).ok().map(|text| fingerprint(&text));
+    Ok((plan, config))
 }
 
 /// Where a run's results go, and how often checkpoints are written.
