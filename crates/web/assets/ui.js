@@ -495,5 +495,7 @@
     latest: function () {
       return latest;
     },
+    /** Draws a frame as if it came from the stream (tests feed big ones). */
+    show: show,
   };
 })(window);
