@@ -23,11 +23,11 @@ use starling_scenario::{JourneyId, Plan, SectionId, UserTypeId};
 
 use crate::control::RunState;
 use crate::drivers::Driver;
-use crate::steering::LoadView;
 use crate::feeder::Feeders;
 use crate::pacer::Pacer;
 use crate::redact::Redactor;
 use crate::segment::Lane;
+use crate::steering::LoadView;
 use crate::target::Targets;
 use crate::vu::{self, Vu, VuHandle};
 

@@ -91,7 +91,10 @@ mod tests {
             !INDEX.contains("<script>"),
             "inline script: the CSP forbids it"
         );
-        assert!(!has_inline_handler(INDEX), "inline handler: the CSP forbids it");
+        assert!(
+            !has_inline_handler(INDEX),
+            "inline handler: the CSP forbids it"
+        );
     }
 
     /// ` onclick=` and the like: a word starting with `on`, then `=`.
