@@ -2,7 +2,8 @@
 //! cycle a person goes through (bad input shown in the form, 10 users, the
 //! numbers moving, 30 users reached in the page and in the demo's own
 //! counts, stop, the CSV downloaded, a screenshot), and the time a frame
-//! with 1,000 request names and 100 services takes to draw.
+//! with 1,000 request names and 100 services takes to draw (some of them
+//! hostile, shown as text and never run).
 
 use std::path::PathBuf;
 
@@ -116,8 +117,9 @@ fn in_chromium_10_users_start_steer_to_30_stop_and_the_csv_downloads() {
 }
 
 #[test]
-fn a_frame_of_1000_request_names_and_100_services_draws_without_freezing() {
-    let test = "a_frame_of_1000_request_names_and_100_services_draws_without_freezing";
+fn a_frame_of_1000_request_names_and_100_services_draws_without_freezing_or_running_them() {
+    let test =
+        "a_frame_of_1000_request_names_and_100_services_draws_without_freezing_or_running_them";
     let Some(browser) = Browser::get(test) else {
         return;
     };
@@ -142,4 +144,22 @@ fn a_frame_of_1000_request_names_and_100_services_draws_without_freezing() {
     );
     // Generous: a page that froze would take seconds.
     assert!(first < 2_000.0 && again < 2_000.0, "{big}");
+
+    // Names from the target and the scenario are shown, never run.
+    let injected = &facts["injected"];
+    for none in ["img", "iframe", "on_attributes", "javascript_urls"] {
+        assert_eq!(injected[none], 0, "{none}: {injected}");
+    }
+    let text = facts["text"].as_str().unwrap();
+    for literal in [
+        "<img src=x onerror=alert(1)>.yaml",
+        "</script><script>alert(2)</script>",
+        "javascript:alert(5)",
+        "<iframe src=javascript:alert(6)>",
+    ] {
+        assert!(
+            text.contains(literal),
+            "{literal:?} not shown as text:\n{text}"
+        );
+    }
 }

@@ -18,7 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import browser
-from browser_check import HOOKS, MEASURE, STATE
+from browser_check import HOOKS, INJECTED, MEASURE, STATE
 
 
 def wait(driver, what, condition, timeout=30):
@@ -163,20 +163,27 @@ var reqs = Object.keys(base.requests), svcs = Object.keys(base.services);
 var big = clone(base);
 big.requests = {}; big.services = {};
 big.tracks = clone(tracks); big.tracks.requests = {}; big.tracks.services = {};
+// A few names as a hostile target or scenario could make them: they must
+// show as text and never run.
+var HOSTILE_SERVICE = "<svg onload=alert(4)>";
 for (var s = 0; s < 100; s++) {
-  var fromService = svcs[s % svcs.length], service = "service-" + pad(s);
+  var fromService = svcs[s % svcs.length], service = s === 1 ? HOSTILE_SERVICE : "service-" + pad(s);
   big.services[service] = clone(base.services[fromService]);
   if (tracks.services && tracks.services[fromService]) big.tracks.services[service] = clone(tracks.services[fromService]);
 }
 for (var i = 0; i < 1000; i++) {
-  var fromRequest = reqs[i % reqs.length], request = "GET /items/" + i + "?page=" + (i % 7);
+  var fromRequest = reqs[i % reqs.length];
+  var request = i === 0 ? "GET /<img src=x onerror=alert(3)>" : "GET /items/" + i + "?page=" + (i % 7);
   var r = clone(base.requests[fromRequest]);
-  r.service = "service-" + pad(i % 100);
+  r.service = i % 100 === 1 ? HOSTILE_SERVICE : "service-" + pad(i % 100);
   big.requests[request] = r;
   if (tracks.requests && tracks.requests[fromRequest]) big.tracks.requests[request] = clone(tracks.requests[fromRequest]);
 }
 var next = clone(frame);
 next.run = big;
+next.status.scenario = "<img src=x onerror=alert(1)>.yaml";
+next.status.message = "</script><script>alert(2)</script>";
+next.header = { target: "javascript:alert(5)", load_shape: "<iframe src=javascript:alert(6)>" };
 var text = JSON.stringify(next);
 var t0 = performance.now();
 var parsed = JSON.parse(text);
@@ -187,6 +194,11 @@ var again = JSON.parse(text);
 again.run.totals.requests += 1;
 StarlingUi.show(again);
 var t3 = performance.now();
+// Read now: a tab switch would draw the stream's latest frame again.
+var shown = document.getElementById("ui").textContent + document.getElementById("starling").textContent;
+var injected = (function () {
+%INJECTED%
+})();
 requestAnimationFrame(function () {
   setTimeout(function () {
     done({
@@ -197,6 +209,8 @@ requestAnimationFrame(function () {
       first_ms: t2 - t1,
       again_ms: t3 - t2,
       options: document.querySelectorAll("#starling select.selector option").length,
+      text: shown,
+      injected: injected,
     });
   }, 100);
 });
@@ -212,8 +226,10 @@ def big(driver, args):
     by_id(driver, "start-button").click()
     wait(driver, "a short run's end", lambda: phase(driver) == "finished")
     by_id(driver, "tabs").find_element(By.CSS_SELECTOR, '[data-tab="requests"]').click()
-    facts = {"big": driver.execute_async_script(BIG)}
+    facts = {"big": driver.execute_async_script(BIG.replace("%INJECTED%", INJECTED))}
     facts["big"]["rows"] = driver.execute_script(STATE)["rows"]
+    facts["injected"] = facts["big"].pop("injected")
+    facts["text"] = facts["big"].pop("text")
     facts["errors"], facts["alerts"] = errors(driver)
     return facts
 
