@@ -270,6 +270,14 @@ pub(crate) struct EngineArgs {
     /// segment of a run begins together; one that starts late says so.
     #[arg(long, value_name = "TIME", env = "STARLING_START_AT")]
     pub(crate) start_at: Option<String>,
+    /// Send no W3C trace context (`traceparent`), whatever the scenario's
+    /// `defaults.trace` says.
+    #[arg(long, env = "STARLING_NO_TRACE")]
+    pub(crate) no_trace: bool,
+    /// Share of journey iterations whose `traceparent` says "sampled",
+    /// 0 to 1: a system that samples by its parent traces that share.
+    #[arg(long, value_name = "RATIO", default_value_t = starling_engine::DEFAULT_SAMPLE, env = "STARLING_TRACE_SAMPLE")]
+    pub(crate) trace_sample: f64,
 }
 
 #[derive(Debug, Args)]

@@ -102,6 +102,8 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         segment: None,
         segments: None,
         start_at: None,
+        no_trace: false,
+        trace_sample: starling_engine::DEFAULT_SAMPLE,
     };
     let mut config = engine_config(&engine, name.to_owned())?;
     config.scenario_hash = Some(fingerprint(source.as_bytes()));

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use starling_engine::{Control, EngineError, RunConfig, Segment, SegmentError};
+use starling_engine::{Control, EngineError, RunConfig, Segment, SegmentError, TraceConfig};
 use starling_http::HttpVersion;
 use starling_metrics::Summary;
 use starling_scenario::{BaseUrl, Plan};
@@ -200,6 +200,16 @@ pub(crate) fn engine_config(
             .map_err(|e| Failure::Input(format!("--http `{version}`: {e}")))?;
         config.http_version = Some(parsed);
     }
+    if !(0.0..=1.0).contains(&args.trace_sample) {
+        return Err(Failure::Input(format!(
+            "--trace-sample must be between 0 and 1, found {}",
+            args.trace_sample
+        )));
+    }
+    config.trace = TraceConfig {
+        off: args.no_trace,
+        sample: args.trace_sample,
+    };
     config.segment = segment(args)?;
     config.start_at = args
         .start_at

@@ -1,5 +1,5 @@
 //! How a run is set up beyond what the Plan says: workers, host override,
-//! seed, shutdown grace, TLS settings, HTTP version.
+//! seed, shutdown grace, TLS settings, HTTP version, tracing.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,6 +8,7 @@ use starling_http::HttpVersion;
 use starling_scenario::BaseUrl;
 
 use crate::segment::Segment;
+use crate::trace::TraceConfig;
 
 /// Settings of one run. The load shape itself is in the Plan.
 #[derive(Debug, Clone)]
@@ -36,6 +37,8 @@ pub struct RunConfig {
     /// The common start of a run spread over several machines
     /// (`--start-at`); `None` starts at once.
     pub start_at: Option<std::time::SystemTime>,
+    /// Trace context and sampling (`--no-trace`, `--trace-sample`).
+    pub trace: TraceConfig,
 }
 
 impl Default for RunConfig {
@@ -53,6 +56,7 @@ impl Default for RunConfig {
             scenario_hash: None,
             segment: Segment::WHOLE,
             start_at: None,
+            trace: TraceConfig::default(),
         }
     }
 }

@@ -22,4 +22,6 @@ pub enum EngineError {
         "{segments} segments for a run of {users} users would leave segments idle: use at most {users} segments"
     )]
     IdleSegments { segments: u32, users: u64 },
+    #[error("--trace-sample must be between 0 and 1, found {0}")]
+    TraceSample(f64),
 }

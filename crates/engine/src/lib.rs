@@ -19,6 +19,8 @@
 //! - `round` — what the collector shows its caller after each round.
 //! - `panics` — panics caught at the task and thread boundaries.
 //! - `redact` — failure examples with every secret replaced.
+//! - `trace/` — a W3C trace per journey iteration, the chain of steps it
+//!   ran, and the failed and slowest iterations kept whole.
 //! - `control` — the stop channel (Ctrl-C, tests, a web UI), and live
 //!   changes of load; `steering` — the typed change, its checks, the
 //!   target a UI shows.
@@ -46,6 +48,7 @@ mod steering;
 mod steps;
 mod target;
 mod thresholds;
+mod trace;
 mod vu;
 mod worker;
 
@@ -57,3 +60,4 @@ pub use run::{RunOutcome, run};
 pub use schedule::Schedule;
 pub use segment::{Segment, SegmentError};
 pub use steering::{LoadChange, SteerError, Target, Until};
+pub use trace::{DEFAULT_SAMPLE, TraceConfig};

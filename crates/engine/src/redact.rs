@@ -135,6 +135,11 @@ impl<'a> Redactor<'a> {
         }
     }
 
+    /// The verbatim secrets gathered so far (not the policy's).
+    pub(crate) fn values(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|v| v.as_ref())
+    }
+
     /// The example with every secret replaced by `[redacted]`.
     pub(crate) fn example(&self, example: FailureExample) -> FailureExample {
         FailureExample {

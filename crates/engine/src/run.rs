@@ -22,6 +22,7 @@ use crate::stamp::Stamp;
 use crate::steering::LoadView;
 use crate::target::Targets;
 use crate::thresholds::{self, AbortWatch};
+use crate::trace::TraceSettings;
 use crate::worker::{self, Report, WorkerInit};
 
 /// What a finished run hands back.
@@ -47,6 +48,8 @@ pub fn run(
     if config.workers == 0 {
         return Err(EngineError::NoWorkers);
     }
+    TraceSettings::check(&config.trace)?;
+    let trace = TraceSettings::new(&plan, &config.trace);
     let targets = Arc::new(Targets::new(&plan, config.host.as_ref())?);
     let stamp = Stamp::new(&plan, config, &targets);
     let http = client_config(&plan, config);
@@ -70,6 +73,12 @@ pub fn run(
     let started_at_unix_ms = (SystemTime::now() - late)
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);
+    // The wall-clock time of `start`, so workers date samples and spans
+    // from the instants they already read.
+    let unix_start = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .saturating_sub(start.elapsed());
 
     let mut threads = Vec::with_capacity(config.workers);
     for index in 0..config.workers {
@@ -83,6 +92,8 @@ pub fn run(
             http: http.clone(),
             seed: seed.wrapping_add(index as u64),
             start,
+            unix_start,
+            trace,
             stop_timeout: config.stop_timeout,
             collect_every: config.collect_every,
             state: control.subscribe(),

@@ -18,6 +18,7 @@ use crate::control::RunState;
 use crate::journey;
 use crate::pacer::{Pacer, Start};
 use crate::steps::{self, Flow};
+use crate::trace::{Chain, TraceContext};
 use crate::worker::Worker;
 
 /// A virtual user's own state.
@@ -37,6 +38,9 @@ pub(crate) struct Vu {
     /// its failure examples. One entry per variable (a new value replaces
     /// the old), so the list stays as short as the scenario's secrets.
     pub(crate) secrets: Vec<(Box<str>, Box<str>)>,
+    /// Trace and span ids, and the ranks of failed samples: seeded from
+    /// the OS, never from `--seed` (see `TraceContext::new`).
+    pub(crate) ids: fastrand::Rng,
 }
 
 /// What one journey iteration carries from step to step.
@@ -55,6 +59,13 @@ pub(crate) struct Iteration {
     /// Think time of the steps a failure skipped, which the user still
     /// waits before its next journey.
     pub(crate) skipped_think: std::time::Duration,
+    /// The top-level step running now.
+    pub(crate) step: usize,
+    /// Sent with every request; `None` when tracing is off.
+    pub(crate) trace: Option<TraceContext>,
+    /// What the iteration ran, for a kept sample and exported spans;
+    /// `None` in `on_start` and `on_stop`, which keep no samples.
+    pub(crate) chain: Option<Chain>,
 }
 
 impl Iteration {
@@ -62,6 +73,8 @@ impl Iteration {
         journey: Option<starling_scenario::JourneyId>,
         name: Rc<str>,
         schedule_lag: std::time::Duration,
+        trace: Option<TraceContext>,
+        chain: Option<Chain>,
     ) -> Self {
         Iteration {
             journey,
@@ -69,6 +82,33 @@ impl Iteration {
             schedule_lag,
             last: None,
             skipped_think: std::time::Duration::ZERO,
+            step: 0,
+            trace,
+            chain,
+        }
+    }
+
+    /// The trace id failure examples keep.
+    pub(crate) fn trace_id(&self) -> Option<starling_metrics::TraceId> {
+        self.trace.as_ref().map(|t| t.trace)
+    }
+
+    /// Notes a request this iteration sent, in the current step.
+    pub(crate) fn record(&mut self, sent: &crate::trace::Sent<'_>) {
+        if let Some(chain) = &mut self.chain {
+            chain.sent(self.step, sent);
+        }
+    }
+
+    /// Notes a failure that sent nothing in the current step.
+    pub(crate) fn failed_unsent(
+        &mut self,
+        category: starling_metrics::FailureCategory,
+        what: &str,
+        message: &str,
+    ) {
+        if let Some(chain) = &mut self.chain {
+            chain.failed(self.step, category, what, message);
         }
     }
 
@@ -306,7 +346,9 @@ async fn run_hook(
     if steps_.is_empty() {
         return true;
     }
-    let mut it = Iteration::new(None, Rc::from(name), std::time::Duration::ZERO);
+    // A hook's requests carry a trace of their own, but keep no samples.
+    let trace = worker.trace_context(&mut vu.ids);
+    let mut it = Iteration::new(None, Rc::from(name), std::time::Duration::ZERO, trace, None);
     !matches!(
         steps::run_list(worker, vu, &mut it, steps_).await,
         Flow::StopUser

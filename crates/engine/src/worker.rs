@@ -17,7 +17,9 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep_until};
 
 use starling_http::{Client, ClientConfig};
-use starling_metrics::{Catalog, FailureCategory, FailureExample, RequestRecord, Shard, Snapshot};
+use starling_metrics::{
+    Catalog, FailureCategory, FailureExample, RequestRecord, Shard, Snapshot, TraceId,
+};
 use starling_scenario::scope::Vars;
 use starling_scenario::{JourneyId, Plan, SectionId, UserTypeId};
 
@@ -29,6 +31,7 @@ use crate::redact::Redactor;
 use crate::segment::Lane;
 use crate::steering::LoadView;
 use crate::target::Targets;
+use crate::trace::{ChainPool, TraceContext, TraceSettings};
 use crate::vu::{self, Vu, VuHandle};
 
 /// What a worker reports to the collector.
@@ -54,6 +57,9 @@ pub(crate) struct WorkerInit {
     pub(crate) http: ClientConfig,
     pub(crate) seed: u64,
     pub(crate) start: std::time::Instant,
+    /// `start` on the wall clock, since the Unix epoch.
+    pub(crate) unix_start: Duration,
+    pub(crate) trace: TraceSettings,
     pub(crate) stop_timeout: Duration,
     pub(crate) collect_every: Duration,
     pub(crate) state: watch::Receiver<RunState>,
@@ -92,6 +98,14 @@ pub(crate) struct Worker {
     journey_names: Vec<Rc<str>>,
     seed: u64,
     start: Instant,
+    unix_start: Duration,
+    pub(crate) trace: TraceSettings,
+    /// Chains lent to running journeys.
+    pub(crate) chains: ChainPool,
+    /// Seeds each user's id generator: from the OS, not `--seed`.
+    id_seed: u64,
+    /// Header names of the plan whose values are secret, as written.
+    pub(crate) secret_headers: Vec<String>,
 }
 
 /// Runs a worker thread to its end.
@@ -216,6 +230,11 @@ impl Worker {
             journey_names,
             seed: init.seed,
             start: Instant::from_std(init.start),
+            unix_start: init.unix_start,
+            trace: init.trace,
+            chains: ChainPool::default(),
+            id_seed: fastrand::u64(..),
+            secret_headers: crate::trace::secret_header_names(&plan, &plan.redact),
             plan,
         })
     }
@@ -234,17 +253,19 @@ impl Worker {
     /// `build` may tell the redactor the secrets it knows of (the user's,
     /// the request's); the plan's are known already, and every example is
     /// redacted here, whoever built it.
+    /// `trace` is the iteration's, so the example leads to its trace.
     pub(crate) fn example<'a>(
         &'a self,
         request: usize,
         category: FailureCategory,
+        trace: Option<TraceId>,
         build: impl FnOnce(&mut Redactor<'a>) -> FailureExample,
     ) {
         let mut shard = self.shard.borrow_mut();
         if shard.wants_example(request, category) {
             let mut redactor = Redactor::new(&self.plan.redact);
             let example = build(&mut redactor);
-            shard.record_example(request, category, redactor.example(example));
+            shard.record_traced_example(request, category, redactor.example(example), trace);
         }
     }
 
@@ -256,6 +277,7 @@ impl Worker {
         &'a self,
         journey: Option<JourneyId>,
         category: FailureCategory,
+        trace: Option<TraceId>,
         build: impl FnOnce(&mut Redactor<'a>) -> FailureExample,
     ) {
         let Some(journey) = journey else { return };
@@ -263,8 +285,26 @@ impl Worker {
         if shard.wants_journey_example(journey, category) {
             let mut redactor = Redactor::new(&self.plan.redact);
             let example = build(&mut redactor);
-            shard.record_journey_example(journey, category, redactor.example(example));
+            shard.record_traced_journey_example(
+                journey,
+                category,
+                redactor.example(example),
+                trace,
+            );
         }
+    }
+
+    /// A new trace for an iteration, unless tracing is off.
+    pub(crate) fn trace_context(&self, ids: &mut fastrand::Rng) -> Option<TraceContext> {
+        self.trace
+            .enabled
+            .then(|| TraceContext::new(ids, self.trace.sample))
+    }
+
+    /// `at` on the wall clock, in milliseconds since the Unix epoch.
+    pub(crate) fn unix_ms(&self, at: Instant) -> u64 {
+        let since = self.unix_start + at.saturating_duration_since(self.start);
+        u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
     }
 
     pub(crate) fn section_finished(&self, section: SectionId, duration: Duration, ok: bool) {
@@ -404,6 +444,9 @@ impl Worker {
             rng: fastrand::Rng::with_seed(self.seed ^ number.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             unique_rows: vec![None; self.plan.data.len()],
             secrets: Vec::new(),
+            ids: fastrand::Rng::with_seed(
+                self.id_seed ^ number.wrapping_mul(0xD1B5_4A32_D192_ED03),
+            ),
         };
         let alive = vu::Alive::new(self.clone(), number);
         self.users.borrow_mut().spawn_local(vu::live(

@@ -18,12 +18,14 @@
 //!   [`FailureCategory`], [`FailureExample`], [`JourneyOutcome`]).
 //! - `histogram.rs`: lazily created, auto-resizing HDR histograms, the
 //!   measured/corrected pair, serialisation.
+//! - `sample.rs`: journey iterations kept whole ([`JourneySample`]).
 //! - `tally/`: the counters of one key (request, journey, section), shared
 //!   by shards, snapshots and the aggregate.
 //! - `shard.rs`: [`Shard`] and [`Snapshot`].
 //! - `aggregate.rs`, `progress.rs`: [`Aggregate`] and [`Progress`].
 //! - `summary.rs`: the [`Summary`] data; `summarize.rs` builds it;
 //!   `merge.rs` merges several; `tracks.rs` keeps the per-name series.
+//! - `trace_id.rs`: [`TraceId`] and [`SpanId`], as `traceparent` writes them.
 //! - `compare.rs`: two results side by side ([`compare`]).
 //! - `verdict/`: thresholds as declared ([`ThresholdSpec`]), judged on a
 //!   `Summary` ([`judge`]), and the run's [`Verdict`].
@@ -38,10 +40,12 @@ mod histogram;
 mod merge;
 mod progress;
 mod record;
+mod sample;
 mod shard;
 mod summarize;
 mod summary;
 mod tally;
+mod trace_id;
 mod tracks;
 mod verdict;
 
@@ -56,6 +60,10 @@ pub use failure::{
 pub use histogram::MAX_MICROS;
 pub use progress::Progress;
 pub use record::RequestRecord;
+pub use sample::{
+    FAILED_SAMPLES, JourneySample, JourneySamples, SAMPLE_STEPS_MAX, SLOWEST_SAMPLES,
+    SampleFailure, StepSample,
+};
 pub use shard::{Shard, Snapshot};
 pub use summarize::RunMeta;
 pub use summary::{
@@ -63,6 +71,7 @@ pub use summary::{
     RequestSummary, RunInfo, SectionSummary, SegmentInfo, ServiceSummary, StageInfo, StepFailure,
     Summary, TimePoint, Totals, VERSION,
 };
+pub use trace_id::{IdError, SpanId, TraceId};
 pub use tracks::{TRACK_MAX_POINTS, Track, Tracks};
 pub use verdict::{
     ThresholdMetric, ThresholdResult, ThresholdScope, ThresholdSpec, ThresholdStatus, Verdict,

@@ -10,7 +10,7 @@ use crate::error::DecodeError;
 use crate::histogram::{LatencyPair, LazyHist};
 use crate::summarize::{RunMeta, build};
 use crate::summary::{ExampleSummary, FORMAT, OLDEST_VERSION, Summary, TimePoint, VERSION};
-use crate::tally::{Examples, JourneyTally, RequestTally, SectionTally, Tallies};
+use crate::tally::{Examples, JourneyTally, RequestTally, Samples, SectionTally, Tallies};
 use crate::tracks::Tracks;
 use crate::verdict::ThresholdSpec;
 use crate::{Catalog, JourneyMeta, RequestMeta, SectionMeta};
@@ -157,6 +157,7 @@ fn decode(summary: &Summary) -> Result<(Catalog, Tallies), DecodeError> {
                 LazyHist::decode(&j.duration_corrected)?,
             ),
             examples: examples(&j.examples),
+            samples: Samples::from_summary(&j.samples),
             ..JourneyTally::default()
         };
         for failure in &j.failures {
@@ -185,7 +186,7 @@ fn decode(summary: &Summary) -> Result<(Catalog, Tallies), DecodeError> {
 fn examples(list: &[ExampleSummary]) -> Examples {
     let mut examples = Examples::default();
     for e in list {
-        examples.push(e.category, e.example.clone());
+        examples.push(e.category, e.example.clone(), e.trace_id);
     }
     examples
 }

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use crate::sample::JourneySample;
 use crate::tally::Tallies;
-use crate::{Catalog, FailureCategory, FailureExample, JourneyOutcome, RequestRecord};
+use crate::{Catalog, FailureCategory, FailureExample, JourneyOutcome, RequestRecord, TraceId};
 
 /// One worker thread's metrics. Every method is a few array updates;
 /// out-of-range keys are ignored rather than panicking the worker.
@@ -48,8 +49,20 @@ impl Shard {
         category: FailureCategory,
         example: FailureExample,
     ) {
+        self.record_traced_example(request, category, example, None);
+    }
+
+    /// `record_example`, with the trace id of the journey iteration it
+    /// failed in, so the example can be found in the services' traces.
+    pub fn record_traced_example(
+        &mut self,
+        request: usize,
+        category: FailureCategory,
+        example: FailureExample,
+        trace: Option<TraceId>,
+    ) {
         if let Some(tally) = self.tallies.requests.get_mut(request) {
-            tally.examples.push(category, example);
+            tally.examples.push(category, example, trace);
         }
     }
 
@@ -68,8 +81,44 @@ impl Shard {
         category: FailureCategory,
         example: FailureExample,
     ) {
+        self.record_traced_journey_example(journey, category, example, None);
+    }
+
+    /// `record_journey_example`, with the iteration's trace id.
+    pub fn record_traced_journey_example(
+        &mut self,
+        journey: usize,
+        category: FailureCategory,
+        example: FailureExample,
+        trace: Option<TraceId>,
+    ) {
         if let Some(tally) = self.tallies.journeys.get_mut(journey) {
-            tally.examples.push(category, example);
+            tally.examples.push(category, example, trace);
+        }
+    }
+
+    /// Whether a failed iteration that drew `rank` would be kept whole:
+    /// build its sample only when this says yes.
+    pub fn wants_failed_sample(&self, journey: usize, rank: u32) -> bool {
+        self.tallies
+            .journeys
+            .get(journey)
+            .is_some_and(|tally| tally.samples.wants_failed(rank))
+    }
+
+    /// Whether a successful iteration this slow would be kept whole.
+    pub fn wants_slow_sample(&self, journey: usize, duration: Duration) -> bool {
+        self.tallies
+            .journeys
+            .get(journey)
+            .is_some_and(|tally| tally.samples.wants_slow(duration))
+    }
+
+    /// Keeps an iteration whole: with the failed ones if it failed, else
+    /// with the slowest.
+    pub fn record_sample(&mut self, journey: usize, sample: JourneySample) {
+        if let Some(tally) = self.tallies.journeys.get_mut(journey) {
+            tally.samples.offer(sample);
         }
     }
 

@@ -264,6 +264,7 @@ fn journey_summary(journey: &NamedJourney<'_>) -> JourneySummary {
             .collect(),
         failures,
         examples: examples(&t.examples),
+        samples: t.samples.summary(),
     }
 }
 
@@ -309,9 +310,10 @@ fn services(
 fn examples(examples: &Examples) -> Vec<ExampleSummary> {
     examples
         .iter()
-        .map(|(category, example)| ExampleSummary {
-            category: *category,
-            example: example.clone(),
+        .map(|kept| ExampleSummary {
+            category: kept.category,
+            example: kept.example.clone(),
+            trace_id: kept.trace,
         })
         .collect()
 }

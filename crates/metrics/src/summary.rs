@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::sample::JourneySamples;
 use crate::tracks::Tracks;
 use crate::verdict::{ThresholdResult, ThresholdSpec, Verdict, judge};
-use crate::{FailureCategory, FailureExample, SectionKind};
+use crate::{FailureCategory, FailureExample, SectionKind, TraceId};
 
 /// The `format` field of a results file.
 pub const FORMAT: &str = "starling-results";
@@ -225,6 +226,10 @@ pub struct ExampleSummary {
     pub category: FailureCategory,
     #[serde(flatten)]
     pub example: FailureExample,
+    /// The trace of the journey iteration it failed in (absent when the
+    /// run sent no trace context, and in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<TraceId>,
 }
 
 /// One journey.
@@ -244,6 +249,9 @@ pub struct JourneySummary {
     /// Failures by step and category, most frequent first.
     pub failures: Vec<StepFailure>,
     pub examples: Vec<ExampleSummary>,
+    /// Failed and slowest iterations kept whole (absent in older files).
+    #[serde(default, skip_serializing_if = "JourneySamples::is_empty")]
+    pub samples: JourneySamples,
 }
 
 /// How many iterations reached and passed one top-level step.

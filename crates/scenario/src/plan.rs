@@ -386,6 +386,8 @@ pub struct Defaults {
     /// The HTTP version spoken (`defaults.http`); the CLI's `--http`
     /// overrides it.
     pub http: HttpVersion,
+    /// `defaults.trace`: the W3C trace context sent with every request.
+    pub trace: TraceDefaults,
 }
 
 impl Default for Defaults {
@@ -396,6 +398,30 @@ impl Default for Defaults {
             max_redirects: 10,
             keep_body_bytes: 1 << 20,
             http: HttpVersion::Auto,
+            trace: TraceDefaults::default(),
+        }
+    }
+}
+
+/// `defaults.trace`: `false` sends no trace context; `{ baggage: true }`
+/// also sends a `baggage` header naming the journey and the step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceDefaults {
+    /// A `traceparent` header on every request (on unless turned off: a
+    /// trace id per journey iteration is what joins a failed journey to
+    /// the services' own spans).
+    pub enabled: bool,
+    /// A `baggage` header with `starling.journey` and `starling.step`. Off
+    /// by default: it is formatted per request, and services propagate
+    /// baggage onwards, so it must be asked for.
+    pub baggage: bool,
+}
+
+impl Default for TraceDefaults {
+    fn default() -> Self {
+        TraceDefaults {
+            enabled: true,
+            baggage: false,
         }
     }
 }

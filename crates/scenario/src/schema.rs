@@ -111,7 +111,14 @@ pub fn schema() -> Value {
                     "max_redirects": { "type": "integer", "minimum": 0, "maximum": 255 },
                     "keep_body_bytes": { "type": "integer", "minimum": 0, "maximum": crate::plan::MAX_KEEP_BODY_BYTES },
                     "http": { "enum": ["auto", "1.1", "2", 1.1, 2],
-                        "description": "HTTP version: auto (HTTP/2 on https when the server picks it), 1.1, or 2 (h2c on plain http)" } } },
+                        "description": "HTTP version: auto (HTTP/2 on https when the server picks it), 1.1, or 2 (h2c on plain http)" },
+                    "trace": {
+                        "description": "a W3C traceparent per journey iteration on every request (on by default); false turns it off, baggage: true adds a baggage header with the journey and step",
+                        "oneOf": [
+                            { "type": "boolean" },
+                            { "type": "object", "additionalProperties": false,
+                              "properties": { "enabled": { "type": "boolean" }, "baggage": { "type": "boolean" } } }
+                        ] } } },
             "thresholds": { "type": "object", "additionalProperties": { "$ref": "#/$defs/threshold" },
                 "description": "keys: `all`, `journey NAME`, `service NAME`, `request NAME`, `group NAME`" },
             "seed": { "type": "integer", "minimum": 0 },

@@ -30,6 +30,8 @@ fn bad_flags_exit_2_before_any_load() {
     refused(&demo, &["--users", "many"]).stderr_has("--users");
     refused(&demo, &["--arrival-rate", "0"]).stderr_has("--arrival-rate must be above 0");
     refused(&demo, &["--http", "3"]).stderr_has("--http `3`: unknown HTTP version");
+    refused(&demo, &["--trace-sample", "1.5"])
+        .stderr_has("--trace-sample must be between 0 and 1, found 1.5");
     // Given as a separate word, `-1` reads as a flag; still refused.
     refused(&demo, &["--spawn-rate", "-1"]).stderr_has("-1");
     assert_eq!(demo.total_received(), 0, "{:?}", demo.stats());

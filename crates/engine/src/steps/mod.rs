@@ -3,6 +3,7 @@
 //! iteration, and says whether the journey may go on.
 
 mod group;
+mod header_list;
 mod if_;
 mod poll;
 mod repeat;
@@ -79,16 +80,22 @@ pub(crate) fn run_list<'a>(
 /// until`) that could not be evaluated: the journey fails, and FAILURES
 /// must say why, though no request failed. The message may quote a value
 /// the user holds, so the user's secrets are redacted from it.
-pub(crate) fn expression_failed(worker: &Worker, vu: &Vu, it: &Iteration, message: &str) {
-    worker.journey_example(it.journey, FailureCategory::Template, |redactor| {
-        vu.secrets_into(redactor);
-        starling_metrics::FailureExample {
-            url: String::new(),
-            status: None,
-            body: String::new(),
-            error: message.to_owned(),
-        }
-    });
+pub(crate) fn expression_failed(worker: &Worker, vu: &Vu, it: &mut Iteration, message: &str) {
+    worker.journey_example(
+        it.journey,
+        FailureCategory::Template,
+        it.trace_id(),
+        |redactor| {
+            vu.secrets_into(redactor);
+            starling_metrics::FailureExample {
+                url: String::new(),
+                status: None,
+                body: String::new(),
+                error: message.to_owned(),
+            }
+        },
+    );
+    it.failed_unsent(FailureCategory::Template, "", message);
 }
 
 /// Turns a step's failure into the flow its `on_failure` asks for.

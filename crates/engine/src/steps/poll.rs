@@ -45,18 +45,30 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
             if sent.is_ok() {
                 // Every attempt was answered, the condition never held: no
                 // request failed, so the poll itself must say why.
-                worker.journey_example(it.journey, FailureCategory::Expectation, |redactor| {
-                    vu.secrets_into(redactor);
-                    starling_metrics::FailureExample {
-                        url: poll.request.url.source().to_owned(),
-                        status: it.last.as_ref().map(|r| r.0.status),
-                        body: String::new(),
-                        error: format!(
-                            "poll did not see `until` hold within its timeout of {:?}",
-                            poll.timeout
-                        ),
-                    }
-                });
+                let error = format!(
+                    "poll did not see `until` hold within its timeout of {:?}",
+                    poll.timeout
+                );
+                let trace = it.trace_id();
+                worker.journey_example(
+                    it.journey,
+                    FailureCategory::Expectation,
+                    trace,
+                    |redactor| {
+                        vu.secrets_into(redactor);
+                        starling_metrics::FailureExample {
+                            url: poll.request.url.source().to_owned(),
+                            status: it.last.as_ref().map(|r| r.0.status),
+                            body: String::new(),
+                            error: error.clone(),
+                        }
+                    },
+                );
+                it.failed_unsent(
+                    FailureCategory::Expectation,
+                    poll.request.url.source(),
+                    &error,
+                );
             }
             break Err(sent.err().unwrap_or(FailureCategory::Expectation));
         }

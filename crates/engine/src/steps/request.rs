@@ -18,9 +18,11 @@ use starling_scenario::value::Value;
 use starling_scenario::{Body, RequestStep, UserType};
 use tokio::time::Instant;
 
+use super::header_list::HeaderList;
 use super::{Flow, failed};
 use crate::redact::Redactor;
 use crate::target::{Origin, parse_absolute};
+use crate::trace::{Sent, UrlBase};
 use crate::vu::{Iteration, Received, Vu, scope};
 use crate::worker::Worker;
 
@@ -78,22 +80,48 @@ pub(crate) async fn send(
                 error: message.clone(),
             };
             // The message may quote a rendered value: the user's secrets.
-            worker.example(step.id, FailureCategory::Template, |redactor| {
+            let trace = it.trace_id();
+            worker.example(step.id, FailureCategory::Template, trace, |redactor| {
                 vu.secrets_into(redactor);
                 example()
             });
-            worker.journey_example(it.journey, FailureCategory::Template, |redactor| {
+            worker.journey_example(it.journey, FailureCategory::Template, trace, |redactor| {
                 vu.secrets_into(redactor);
                 example()
             });
+            it.failed_unsent(FailureCategory::Template, step.url.source(), &message);
             return Err(FailureCategory::Template);
         }
     };
-    let header_refs: Vec<(&str, &str)> = prepared
-        .headers
-        .iter()
-        .map(|(k, v)| (*k, v.as_ref()))
-        .collect();
+    // The iteration's trace, with this request's own span id, unless the
+    // scenario sends a `traceparent` of its own.
+    let traceparent = it
+        .trace
+        .as_ref()
+        .filter(|_| !sets(&prepared.headers, "traceparent"))
+        .map(|trace| trace.next_span(&mut vu.ids));
+    let mut baggage = String::new();
+    if worker.trace.baggage && !sets(&prepared.headers, "baggage") {
+        let name = worker
+            .plan
+            .requests
+            .get(step.id)
+            .map_or("", |r| r.name.as_str());
+        crate::trace::baggage(&mut baggage, &it.journey_name, name);
+    }
+    let mut header_refs = HeaderList::with_capacity(prepared.headers.len() + 2);
+    for (name, value) in &prepared.headers {
+        header_refs.push(name, value);
+    }
+    if let Some(traceparent) = &traceparent {
+        header_refs.push("traceparent", traceparent.as_str());
+    }
+    if !baggage.is_empty() {
+        header_refs.push("baggage", &baggage);
+    }
+    let header_refs = header_refs.as_slice();
+    let span = traceparent.map(|t| t.span);
+    note_secret_headers(worker, it, &prepared.headers);
     let (scheme, host, port) = prepared.dest.parts();
     let timeout = step.timeout.unwrap_or(worker.plan.defaults.timeout);
     let request = Request {
@@ -102,7 +130,7 @@ pub(crate) async fn send(
         host,
         port,
         path_and_query: &prepared.path,
-        headers: &header_refs,
+        headers: header_refs,
         body: &prepared.body,
         timeout: match deadline {
             Some(deadline) => timeout.min(deadline.saturating_duration_since(Instant::now())),
@@ -110,19 +138,43 @@ pub(crate) async fn send(
         },
     };
     let in_flight = InFlight::new(worker, step.id);
-    let result = vu.session.send_from(&request, in_flight.started).await;
+    let sent_at = in_flight.started;
+    let result = vu.session.send_from(&request, sent_at).await;
     in_flight.landed();
     let lag = it.take_lag();
+    let trace = it.trace_id();
+    // What the chain records of this request; the outcome is filled in.
+    let (base, url) = recorded_url(step, &prepared);
+    let mut sent = Sent {
+        request: step.id,
+        span,
+        started: sent_at,
+        status: None,
+        connect: None,
+        ttfb: None,
+        total: std::time::Duration::ZERO,
+        failure: None,
+        base,
+        url: &url,
+        message: "",
+    };
     match result {
         Err(error) => {
             let category = transport_category(&error);
+            let message = error.to_string();
+            let timings = error.timings();
+            sent.connect = timings.connect;
+            sent.total = timings.total;
+            sent.failure = Some(category);
+            sent.message = &message;
+            it.record(&sent);
             let example = |redactor: &mut Redactor<'_>| {
-                redactor.request(&header_refs, &prepared.path, &prepared.body);
+                redactor.request(header_refs, &prepared.path, &prepared.body);
                 FailureExample {
                     url: prepared.url(),
                     status: None,
                     body: String::new(),
-                    error: error.to_string(),
+                    error: message.clone(),
                 }
             };
             if let TransportError::InvalidRequest { .. } = error {
@@ -130,18 +182,17 @@ pub(crate) async fn send(
                 // LF in a header, a bad host) before writing a byte: like
                 // a template error, the journey says why, and no request
                 // is counted that the server never received.
-                worker.example(step.id, category, |redactor| {
+                worker.example(step.id, category, trace, |redactor| {
                     vu.secrets_into(redactor);
                     example(redactor)
                 });
-                worker.journey_example(it.journey, category, |redactor| {
+                worker.journey_example(it.journey, category, trace, |redactor| {
                     vu.secrets_into(redactor);
                     example(redactor)
                 });
                 it.last = None;
                 return Err(category);
             }
-            let timings = error.timings();
             let transfer = error.transfer();
             worker.record_request(
                 step.id,
@@ -159,7 +210,7 @@ pub(crate) async fn send(
                     failure: Some(category),
                 },
             );
-            worker.example(step.id, category, |redactor| {
+            worker.example(step.id, category, trace, |redactor| {
                 vu.secrets_into(redactor);
                 example(redactor)
             });
@@ -176,6 +227,15 @@ pub(crate) async fn send(
                 with_rng(&mut vu.rng, || check(step, &view, &scope))
             };
             let failure = outcome.as_ref().err().map(|(category, _)| *category);
+            sent.status = Some(response.status);
+            sent.connect = response.timings.connect;
+            sent.ttfb = Some(response.timings.ttfb);
+            sent.total = response.timings.total;
+            sent.failure = failure;
+            if let Err((_, message)) = &outcome {
+                sent.message = message;
+            }
+            it.record(&sent);
             worker.record_request(
                 step.id,
                 &RequestRecord {
@@ -201,9 +261,11 @@ pub(crate) async fn send(
                     Ok(())
                 }
                 Err((category, message)) => {
-                    worker.example(step.id, category, |redactor| {
+                    // The message may quote an echo of the request's body.
+                    note_body_secrets(worker, it, &prepared.body);
+                    worker.example(step.id, category, trace, |redactor| {
                         vu.secrets_into(redactor);
-                        redactor.request(&header_refs, &prepared.path, &prepared.body);
+                        redactor.request(header_refs, &prepared.path, &prepared.body);
                         // What the server set on this response, even if
                         // the jar did not keep it (another domain, full).
                         for value in response.headers.get_all("set-cookie") {
@@ -489,4 +551,52 @@ fn append_query(
         path.extend(url::form_urlencoded::byte_serialize(value.as_bytes()));
     }
     Ok(())
+}
+
+/// Whether the scenario sets header `name` itself (it then wins over the
+/// one the engine would add).
+fn sets(headers: &[(&str, Cow<'_, str>)], name: &str) -> bool {
+    headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// What a request's chain record keeps of its URL: the path on its base
+/// (the origin is looked up only if the iteration is kept), or a whole
+/// absolute URL.
+fn recorded_url<'p>(step: &RequestStep, prepared: &'p Prepared<'_, '_>) -> (UrlBase, Cow<'p, str>) {
+    match (&step.base, &prepared.dest) {
+        (base, Dest::Base(_)) => (UrlBase::Base(base.clone()), Cow::Borrowed(&*prepared.path)),
+        (_, Dest::Absolute { .. }) => (UrlBase::Absolute, Cow::Owned(prepared.url())),
+    }
+}
+
+/// Notes the request's secret header values in the iteration's chain, for
+/// the redaction of a kept sample. Free for a plan without such headers.
+fn note_secret_headers(worker: &Worker, it: &mut Iteration, headers: &[(&str, Cow<'_, str>)]) {
+    if worker.secret_headers.is_empty() {
+        return;
+    }
+    let Some(chain) = &mut it.chain else { return };
+    for (name, value) in headers {
+        if worker
+            .secret_headers
+            .iter()
+            .any(|secret| secret.eq_ignore_ascii_case(name))
+        {
+            chain.note_secret(name, value);
+        }
+    }
+}
+
+/// Notes a failed request's secret body fields (its JSON or form members
+/// with secret names): a failure message may quote a body echoed back.
+fn note_body_secrets(worker: &Worker, it: &mut Iteration, body: &[u8]) {
+    let Some(chain) = &mut it.chain else { return };
+    if body.is_empty() {
+        return;
+    }
+    let mut found = Redactor::new(&worker.plan.redact);
+    found.request(&[], "", body);
+    for value in found.values() {
+        chain.note_secret("", value);
+    }
 }

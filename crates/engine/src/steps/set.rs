@@ -10,7 +10,7 @@ use crate::vu::Received;
 use crate::vu::{Iteration, Vu, scope};
 use crate::worker::Worker;
 
-pub(crate) fn run(worker: &Worker, vu: &mut Vu, it: &Iteration, set: &Set) -> Flow {
+pub(crate) fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, set: &Set) -> Flow {
     for (name, expr) in &set.vars {
         let value = {
             let info = vu.info();

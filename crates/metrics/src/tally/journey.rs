@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::histogram::LatencyPair;
-use crate::tally::Examples;
+use crate::tally::{Examples, Samples};
 use crate::{FailureCategory, JourneyOutcome};
 
 #[derive(Clone, Debug, Default)]
@@ -20,6 +20,8 @@ pub(crate) struct JourneyTally {
     /// and corrected from the intended start.
     pub(crate) duration: LatencyPair,
     pub(crate) examples: Examples,
+    /// Failed and slowest iterations, kept whole.
+    pub(crate) samples: Samples,
 }
 
 impl JourneyTally {
@@ -81,6 +83,7 @@ impl JourneyTally {
             passed: take_counts(&mut self.passed),
             duration: self.duration.take(),
             examples: self.examples.take(),
+            samples: self.samples.take(),
         }
     }
 
@@ -95,6 +98,7 @@ impl JourneyTally {
         add_counts(&mut self.passed, &other.passed);
         self.duration.add(&other.duration);
         self.examples.add(&other.examples);
+        self.samples.add(&other.samples);
     }
 }
 

@@ -1,17 +1,20 @@
 //! Tallies: the counters and histograms of one metric key. The same types
 //! serve the shard (filled on the hot path), the snapshot (one interval)
 //! and the aggregate (the whole run), so merging is one `add` everywhere.
+//! `samples` keeps a journey's failed and slowest iterations whole.
 
 mod counts;
 mod examples;
 mod journey;
 mod request;
+mod samples;
 mod section;
 
 pub(crate) use counts::{CategoryCounts, StatusCounts};
 pub(crate) use examples::Examples;
 pub(crate) use journey::JourneyTally;
 pub(crate) use request::RequestTally;
+pub(crate) use samples::Samples;
 pub(crate) use section::SectionTally;
 
 use crate::Catalog;

@@ -64,6 +64,16 @@ pub(crate) fn summary(summary: &Summary) -> Summary {
         fix(&mut j.user_type);
         j.funnel.iter_mut().for_each(|f| fix(&mut f.label));
         j.failures.iter_mut().for_each(|f| fix(&mut f.label));
+        for sample in j.samples.failed.iter_mut().chain(&mut j.samples.slowest) {
+            if let Some(failure) = &mut sample.failure {
+                fix(&mut failure.label);
+            }
+            for step in &mut sample.steps {
+                if let Some(request) = &mut step.request {
+                    fix(request);
+                }
+            }
+        }
     }
     fix_keys(&mut s.requests);
     for r in s.requests.values_mut() {

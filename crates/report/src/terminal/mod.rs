@@ -1,6 +1,7 @@
 //! The end-of-run tables on the terminal, read only from a `Summary`.
 
 mod escape;
+mod failed_journeys;
 mod failures;
 mod header;
 mod journeys;
@@ -21,7 +22,7 @@ use starling_metrics::Summary;
 pub struct TerminalOptions {
     /// ANSI colours and bold; the caller sets it when stdout is a terminal.
     pub color: bool,
-    /// Rows in the FAILURES table.
+    /// Rows in the FAILURES table, and lines in FAILED JOURNEYS.
     pub top_failures: usize,
     /// Wrap tables to this width; `None` never wraps (files, pipes).
     pub width: Option<u16>,
@@ -38,8 +39,9 @@ impl Default for TerminalOptions {
 }
 
 /// Writes the summary: header, JOURNEYS, FUNNEL, REQUESTS, SERVICES,
-/// SECTIONS (if any), FAILURES (if any), in the open model the corrected
-/// latencies and dropped arrivals, and THRESHOLDS with the verdict last.
+/// SECTIONS (if any), FAILURES and FAILED JOURNEYS (if any), in the open
+/// model the corrected latencies and dropped arrivals, and THRESHOLDS with
+/// the verdict last.
 pub fn render_terminal(
     summary: &Summary,
     out: &mut impl Write,
@@ -54,6 +56,7 @@ pub fn render_terminal(
     requests::render(summary, out, &style)?;
     sections::render(summary, out, &style)?;
     failures::render(summary, out, &style)?;
+    failed_journeys::render(summary, out, &style)?;
     open_model::render(summary, out, &style)?;
     thresholds::render(summary, out, &style)?;
     Ok(())

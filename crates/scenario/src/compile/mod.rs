@@ -7,7 +7,8 @@
 //! fail on every run, and data columns the file lacks), `headers` (header
 //! maps, with no CR, LF or NUL), `vars` (which variables are set where),
 //! `json_path_fix` (the fix offered for a common JSONPath mistake), `auth`
-//! (`auth:` compiled into an `Authorization` header), and
+//! (`auth:` compiled into an `Authorization` header), `trace`
+//! (`defaults.trace`: the trace context sent), and
 //! one file per step kind under `steps/`.
 
 mod always_fails;
@@ -22,6 +23,7 @@ mod steps;
 mod templates;
 mod threshold_flag;
 mod thresholds;
+mod trace;
 mod user_type;
 mod vars;
 

@@ -327,6 +327,7 @@ pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
         "max_redirects",
         "keep_body_bytes",
         "http",
+        "trace",
     ];
     let fields = ctx.map(node, "`defaults`", KEYS)?;
     let mut defaults = Defaults::default();
@@ -378,6 +379,11 @@ pub(crate) fn defaults(ctx: &mut Ctx, node: &Node) -> Option<Defaults> {
             Some(_) => defaults.http = HttpVersion::Auto,
             None => {}
         }
+    }
+    if let Some(n) = fields.get("trace")
+        && let Some(trace) = super::trace::defaults(ctx, n)
+    {
+        defaults.trace = trace;
     }
     Some(defaults)
 }
