@@ -7,9 +7,9 @@
 //! lets an idle virtual user hold no buffer. HTTP/2 is the `h2` crate's,
 //! over the same streams, driven by the session itself (no task per
 //! connection). Each worker thread has one [`Client`] (TLS configuration
-//! and a pool of read/write buffers); each virtual user has one
-//! [`Session`], which borrows a buffer only while bytes move (writing a
-//! request, reading a response) and gives it back.
+//! and a pool of buffers); each virtual user has one [`Session`], which
+//! borrows a buffer only while bytes move (one buffer carries a request
+//! and then its response) and gives it back while it waits.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -100,8 +100,8 @@
 //! - `tls`: the rustls configuration, the accept-any-certificate verifier,
 //!   and reading the CA file (a regular file, up to a cap).
 //! - `tls_advice`: a failed handshake in words that say what to do.
-//! - `pool`: per-worker buffers, lent only while bytes move (a request
-//!   being written, a response being read).
+//! - `pool`: per-worker buffers, lent only while bytes move; one carries
+//!   an exchange's request, then its response.
 //! - `response`: [`Response`] and [`Timings`].
 //! - `headers`: [`Headers`], a response's header lines kept as one copy and
 //!   read on demand.

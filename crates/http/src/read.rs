@@ -3,11 +3,12 @@
 //! or until close) into a bounded [`BodySink`].
 
 use std::cell::Cell;
-use std::pin::Pin;
-use std::task::Poll;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::time::Instant;
 
 use crate::body::BodySink;
@@ -15,7 +16,7 @@ use crate::chunked::ChunkedDecoder;
 use crate::error::{Phase, TransportError};
 use crate::head::{self, HeadFacts};
 use crate::headers::Headers;
-use crate::pool::{BufferPool, Lease, MAX_HEAD, READ_SIZE};
+use crate::pool::{Lease, MAX_HEAD};
 use crate::version::Protocol;
 
 /// One response as read off the wire.
@@ -47,26 +48,29 @@ enum Framing {
     Close,
 }
 
-/// Reads one response into a read buffer lent by `pool` once its first
-/// bytes are there (it may grow for a large head); `sent` is the buffer
-/// the request was written from, tried first (see [`first_read`]).
-/// `phase` is updated so a timeout can say where it struck.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
+/// Reads one response into `buf`, the lease the request was written from
+/// (see [`first_read`]); its buffer may grow for a large head. `phase` is
+/// updated so a timeout can say where it struck.
+pub(crate) async fn read_response<R: AsyncRead + Unpin>(
     io: &mut R,
-    pool: &'p BufferPool,
-    sent: Option<Lease<'p>>,
+    buf: &mut Lease<'_>,
     head_request: bool,
     keep: usize,
     phase: &Cell<Phase>,
     progress: &mut Progress,
 ) -> Result<RawResponse, TransportError> {
-    let (mut lease, mut end) = first_read(io, pool, sent, progress).await?;
-    let buf: &mut Vec<u8> = &mut lease;
+    let pool = buf.pool();
+    std::future::poll_fn(|cx| first_read(io, buf, cx)).await?;
+    if !buf.is_empty() {
+        progress.received += buf.len() as u64;
+        progress.first_byte.get_or_insert_with(Instant::now);
+    }
+    // What has been read and not consumed is `buf[start..]`.
+    let buf: &mut Vec<u8> = buf;
     let mut start = 0;
     let (status, headers, facts, mut reusable) = loop {
-        if end > start {
-            match head::parse(&buf[start..end]) {
+        if buf.len() > start {
+            match head::parse(&buf[start..]) {
                 Ok(Some(parsed)) => {
                     let status = parsed.status;
                     if (100..200).contains(&status) {
@@ -92,27 +96,24 @@ pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
                 }
             }
         }
-        if end == buf.len() {
+        if buf.len() == buf.capacity() {
             if start > 0 {
-                buf.copy_within(start..end, 0);
-                end -= start;
+                buf.drain(..start);
                 start = 0;
             } else if buf.len() < MAX_HEAD {
                 let grown = (buf.len() * 2).min(MAX_HEAD);
-                buf.resize(grown, 0);
+                buf.reserve_exact(grown - buf.len());
             } else {
                 return Err(TransportError::protocol("response head larger than 64 KiB"));
             }
         }
-        let n = read_some(io, &mut buf[end..], progress).await?;
-        if n == 0 {
+        if read_more(io, buf, progress).await? == 0 {
             return Err(TransportError::reset(if progress.received == 0 {
                 "connection closed before any response byte"
             } else {
                 "connection closed in the middle of the response head"
             }));
         }
-        end += n;
     };
 
     phase.set(Phase::Body);
@@ -127,7 +128,7 @@ pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
     match framing {
         Framing::Empty => {}
         Framing::Length(mut left) => loop {
-            let take = left.min((end - start) as u64) as usize;
+            let take = left.min((buf.len() - start) as u64) as usize;
             sink.push(&buf[start..start + take]);
             start += take;
             left -= take as u64;
@@ -135,8 +136,8 @@ pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
                 break;
             }
             start = 0;
-            end = read_some(io, buf, progress).await?;
-            if end == 0 {
+            buf.clear();
+            if read_more(io, buf, progress).await? == 0 {
                 return Err(TransportError::reset(format!(
                     "connection closed with {left} body bytes missing"
                 )));
@@ -144,15 +145,15 @@ pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
         },
         Framing::Chunked(mut decoder) => loop {
             let used = decoder
-                .decode(&buf[start..end], |data| sink.push(data))
+                .decode(&buf[start..], |data| sink.push(data))
                 .map_err(|e| TransportError::protocol(format!("chunked body: {e}")))?;
             start += used;
             if decoder.is_done() {
                 break;
             }
             start = 0;
-            end = read_some(io, buf, progress).await?;
-            if end == 0 {
+            buf.clear();
+            if read_more(io, buf, progress).await? == 0 {
                 return Err(TransportError::reset(
                     "connection closed inside a chunked body",
                 ));
@@ -160,11 +161,12 @@ pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
         },
         Framing::Close => {
             reusable = false;
-            sink.push(&buf[start..end]);
+            sink.push(&buf[start..]);
             loop {
-                match read_some(io, buf, progress).await {
+                buf.clear();
+                match read_more(io, buf, progress).await {
                     Ok(0) => break,
-                    Ok(n) => sink.push(&buf[..n]),
+                    Ok(_) => sink.push(buf),
                     // TLS peers often end a close-delimited body without
                     // close_notify: the body is complete all the same.
                     Err(TransportError::Reset { .. }) => break,
@@ -172,12 +174,11 @@ pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
                 }
             }
             start = 0;
-            end = 0;
         }
     }
     // Bytes after the response (a server that ignores framing) would be
     // read as the next response's head: close instead.
-    if end > start {
+    if buf.len() > start {
         reusable = false;
     }
     let finished = sink.finish().map_err(TransportError::protocol)?;
@@ -195,66 +196,42 @@ pub(crate) async fn read_response<'p, R: AsyncRead + Unpin>(
     })
 }
 
-/// The first read of a response, into a buffer leased only for a poll that
+/// The first read of a response, with a buffer held only for a poll that
 /// finds bytes: while the server has not answered, a poll that finds none
-/// gives the buffer straight back, so thousands of exchanges waiting for
-/// their first byte hold no buffer (issue 17 item 11: 9,000 users started
-/// at once held 9,000 of them, and glibc kept the heap after the burst).
+/// gives the buffer back, so thousands of exchanges waiting for their
+/// first byte hold no buffer (issue 17 item 11: 9,000 users started at
+/// once held 9,000 of them, and glibc kept the heap after the burst).
 ///
-/// The first poll, just after the request went out, almost always finds
-/// nothing: it reads into `sent`, the request's buffer, which is given back
-/// then anyway, so that the common case leases no read buffer for it.
-async fn first_read<'p, R: AsyncRead + Unpin>(
+/// The first poll, just after the request went out, reads into the buffer
+/// the request was written from: when the answer is already there, one
+/// buffer serves the whole exchange; when it is not (the usual case), it
+/// goes back to the pool, and the poll that finds the answer takes one
+/// again (the same one, on an otherwise idle worker).
+fn first_read<R: AsyncRead + Unpin>(
     io: &mut R,
-    pool: &'p BufferPool,
-    mut sent: Option<Lease<'p>>,
-    progress: &mut Progress,
-) -> Result<(Lease<'p>, usize), TransportError> {
-    let (lease, n) = std::future::poll_fn(|cx| {
-        if let Some(mut probe) = sent.take() {
-            probe.clear();
-            let spare = probe.spare_capacity_mut();
-            let room = spare.len().min(READ_SIZE);
-            let mut into = ReadBuf::uninit(&mut spare[..room]);
-            return match Pin::new(&mut *io).poll_read(cx, &mut into) {
-                Poll::Ready(Ok(())) => {
-                    let n = into.filled().len();
-                    let mut lease = pool.take_read();
-                    lease[..n].copy_from_slice(into.filled());
-                    Poll::Ready(Ok((lease, n)))
-                }
-                Poll::Ready(Err(e)) => Poll::Ready(Err(TransportError::from_io(&e))),
-                // `probe` goes back to the pool here.
-                Poll::Pending => Poll::Pending,
-            };
+    buf: &mut Lease<'_>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<(), TransportError>> {
+    buf.refill();
+    buf.clear();
+    match pin!(io.read_buf(&mut **buf)).poll(cx) {
+        Poll::Ready(Ok(_)) => Poll::Ready(Ok(())),
+        Poll::Ready(Err(e)) => Poll::Ready(Err(TransportError::from_io(&e))),
+        Poll::Pending => {
+            buf.release();
+            Poll::Pending
         }
-        let mut lease = pool.take_read();
-        let mut into = ReadBuf::new(&mut lease);
-        match Pin::new(&mut *io).poll_read(cx, &mut into) {
-            Poll::Ready(Ok(())) => {
-                let n = into.filled().len();
-                Poll::Ready(Ok((lease, n)))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(TransportError::from_io(&e))),
-            // `lease` goes back to the pool here.
-            Poll::Pending => Poll::Pending,
-        }
-    })
-    .await?;
-    if n > 0 {
-        progress.received += n as u64;
-        progress.first_byte.get_or_insert_with(Instant::now);
     }
-    Ok((lease, n))
 }
 
-async fn read_some<R: AsyncRead + Unpin>(
+/// Reads what comes next into `buf`'s spare room (behind what it holds).
+async fn read_more<R: AsyncRead + Unpin>(
     io: &mut R,
-    into: &mut [u8],
+    buf: &mut Vec<u8>,
     progress: &mut Progress,
 ) -> Result<usize, TransportError> {
     let n = io
-        .read(into)
+        .read_buf(buf)
         .await
         .map_err(|e| TransportError::from_io(&e))?;
     if n > 0 {
@@ -283,10 +260,12 @@ fn framing(facts: &HeadFacts, status: u16, head_request: bool) -> Framing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pool::BufferPool;
     use proptest::prelude::*;
     use std::collections::VecDeque;
     use std::io;
-    use std::task::Context;
+    use std::pin::Pin;
+    use tokio::io::ReadBuf;
 
     /// Hands out the wire in the given pieces, one per read, then EOF.
     struct Pieces(VecDeque<Vec<u8>>);
@@ -330,10 +309,10 @@ mod tests {
             let mut io = Pieces(pieces);
             let phase = Cell::new(Phase::Headers);
             let mut progress = Progress::default();
+            let pool = BufferPool::default();
             read_response(
                 &mut io,
-                &BufferPool::default(),
-                None,
+                &mut pool.lease(),
                 false,
                 keep,
                 &phase,
@@ -393,25 +372,33 @@ mod tests {
         }
     }
 
-    /// The first read goes into the request's buffer (a 2 KiB capacity,
-    /// what it still holds is stale), then on in a read buffer: a response
-    /// larger than the probe, arriving at once, still reads whole.
+    /// The response is read into the buffer the request was written from
+    /// (what it still holds is stale), growing past its room when the head
+    /// does not fit; one buffer serves the exchange when the answer is
+    /// there at once.
     #[test]
-    fn a_first_read_into_the_request_buffer_reads_on_whole() {
+    fn the_request_buffer_carries_the_response() {
+        let mut wire = b"HTTP/1.1 200 OK\r\n".to_vec();
+        let filler = "v".repeat(200);
+        for i in 0..100 {
+            wire.extend_from_slice(format!("x-filler-{i}: {filler}{i}\r\n").as_bytes());
+        }
+        let head_len = wire.len() + 2;
+        assert!(head_len > crate::pool::BUF_SIZE);
         let body: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-        let wire = encode(&body, 0, &[1]);
+        wire.extend_from_slice(format!("content-length: {}\r\n\r\n", body.len()).as_bytes());
+        wire.extend_from_slice(&body);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
         let pool = BufferPool::default();
         let response = runtime.block_on(async {
-            let mut sent = pool.take_write();
+            let mut sent = pool.lease();
             sent.extend_from_slice(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
-            let mut io = Pieces(VecDeque::from([wire]));
+            let mut io = Pieces(split(&wire, &[7_000]));
             read_response(
                 &mut io,
-                &pool,
-                Some(sent),
+                &mut sent,
                 false,
                 usize::MAX,
                 &Cell::new(Phase::Headers),
@@ -420,9 +407,15 @@ mod tests {
             .await
             .unwrap()
         });
+        assert!(
+            response
+                .headers
+                .get_str("x-filler-99")
+                .unwrap()
+                .ends_with("v99")
+        );
         assert_eq!(&response.body[..], &body[..]);
-        // Both buffers went back.
-        assert_eq!(pool.free_counts(), (1, 1));
+        assert_eq!(pool.made(), 1);
     }
 
     #[test]

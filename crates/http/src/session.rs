@@ -32,7 +32,7 @@ use crate::deadline::Deadline;
 use crate::error::{Phase, Transfer, TransportError};
 use crate::http2::{Http2, Unreported};
 use crate::http2_head;
-use crate::pool::{BufferPool, INLINE_BODY, Lease};
+use crate::pool::{INLINE_BODY, Lease};
 use crate::read::{Progress, RawResponse, read_response};
 use crate::redirect::{Hop, is_redirect};
 use crate::request::{Head, Request, Scheme, bare_host, write_head};
@@ -260,8 +260,12 @@ impl Session {
             drop_body_headers: hop.drop_body_headers,
             drop_credentials: hop.drop_credentials,
         };
-        let pool = client.pool();
         let head_request = hop.method == "HEAD";
+        let separate_body = if hop.body.len() <= INLINE_BODY {
+            &[][..]
+        } else {
+            hop.body
+        };
 
         let kept = self.find(hop);
         // The request is built for the connection at hand before that is
@@ -270,20 +274,25 @@ impl Session {
         // kept the kind is not known yet: the HTTP/1.1 head is written (the
         // likelier, and its checks are shared); should the new connection
         // speak HTTP/2, that form is built then.
-        let mut written = None;
+        //
+        // One lease carries the exchange: the request is written from it
+        // and the response read into it. It holds a buffer only while bytes
+        // move: not during a connect (long, and thousands may run at once),
+        // nor while the server has not answered (see `read::first_read`).
+        let mut buf = client.pool().empty_lease();
+        let mut written = false;
         let mut http2_request = None;
         if let Some(Conn::Http2(_)) = kept.map(|at| &self.kept[at].conn) {
             // Boxed, like the exchange below: kept inline it would widen
             // every HTTP/1.1 request's future too.
             http2_request = Some(Box::new(http2_head::build(&head)?));
         } else {
-            let mut write = pool.take_write();
-            let separate_body = write_request(&mut write, &head, hop.body, &client)?;
-            // Kept only for a connection at hand. Before a connect (long,
-            // and thousands may run at once) the buffer goes back, and the
-            // head is written again once the connection is open.
-            if kept.is_some() {
-                written = Some((write, separate_body));
+            buf.refill();
+            write_request(&mut buf, &head, hop.body, &client)?;
+            written = kept.is_some();
+            if !written {
+                // Written again once the connection is open.
+                buf.release();
             }
         }
         // The origin's name as kept with its connection, reused when the
@@ -303,19 +312,16 @@ impl Session {
         loop {
             let (result, stale) = match &mut conn {
                 Conn::Http1(stream) => {
-                    let (write, separate_body) = match written.take() {
-                        Some(built) => built,
-                        None => {
-                            let mut write = pool.take_write();
-                            let body = write_request(&mut write, &head, hop.body, &client)?;
-                            (write, body)
-                        }
-                    };
+                    if !written {
+                        buf.refill();
+                        write_request(&mut buf, &head, hop.body, &client)?;
+                    }
+                    // Read over by the response: a retry writes it again.
+                    written = false;
                     let mut progress = Progress::default();
                     let result = exchange_on(
                         stream,
-                        write,
-                        pool,
+                        &mut buf,
                         separate_body,
                         head_request,
                         config.keep_body_bytes,
@@ -370,6 +376,7 @@ impl Session {
                     return Ok(raw);
                 }
                 Err(_) if reused && stale => {
+                    buf.release();
                     conn = Box::pin(self.open(hop, phase, tally)).await?;
                     reused = false;
                 }
@@ -493,23 +500,21 @@ fn asks_close(headers: &[(&str, &str)]) -> bool {
 }
 
 /// Writes the HTTP/1.1 head (and a small body behind it) into the lent
-/// buffer; returns the body to write separately (a large one).
-fn write_request<'b>(
+/// buffer; a larger body is written separately.
+fn write_request(
     write: &mut Vec<u8>,
     head: &Head<'_>,
-    body: &'b [u8],
+    body: &[u8],
     client: &Client,
-) -> Result<&'b [u8], TransportError> {
+) -> Result<(), TransportError> {
     write.clear();
     client
         .origin_lines()
         .with(head, |lines| write_head(write, head, lines))?;
     if body.len() <= INLINE_BODY {
         write.extend_from_slice(body);
-        Ok(&[])
-    } else {
-        Ok(body)
     }
+    Ok(())
 }
 
 /// `write_all` that counts as it goes: bytes of a write that fails (a
@@ -531,13 +536,12 @@ async fn write_counted(
     Ok(())
 }
 
-/// Writes the request (`request`, then `separate_body`) on `stream` and
-/// reads its response.
+/// Writes the request (what `buf` holds, then `separate_body`) on
+/// `stream` and reads its response into `buf`.
 #[allow(clippy::too_many_arguments)]
 async fn exchange_on(
     stream: &mut Stream,
-    request: Lease<'_>,
-    pool: &BufferPool,
+    buf: &mut Lease<'_>,
     separate_body: &[u8],
     head_request: bool,
     keep: usize,
@@ -547,7 +551,7 @@ async fn exchange_on(
 ) -> Result<RawResponse, TransportError> {
     phase.set(Phase::Write);
     let write = |e: std::io::Error| TransportError::from_io(&e);
-    write_counted(stream, &request, &mut tally.sent)
+    write_counted(stream, buf, &mut tally.sent)
         .await
         .map_err(write)?;
     write_counted(stream, separate_body, &mut tally.sent)
@@ -555,18 +559,7 @@ async fn exchange_on(
         .map_err(write)?;
     stream.flush().await.map_err(write)?;
     phase.set(Phase::Headers);
-    // Sent: the buffer goes back once the first read finds nothing, and
-    // serves other exchanges while the server thinks.
-    read_response(
-        stream,
-        pool,
-        Some(request),
-        head_request,
-        keep,
-        phase,
-        progress,
-    )
-    .await
+    read_response(stream, buf, head_request, keep, phase, progress).await
 }
 
 #[cfg(test)]
