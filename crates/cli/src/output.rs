@@ -130,7 +130,8 @@ impl Files<'_> {
         }
         if let Some(path) = self.html {
             let runs: Vec<&Summary> = base.into_iter().chain([summary]).collect();
-            let page = starling_report::render_html(&runs, &html_header(summary));
+            let page =
+                starling_report::render_html(&runs, &starling_report::HtmlHeader::of(summary));
             keep(write_file(path, |f| f.write_all(page.as_bytes())));
         }
         first.map_or(Ok(()), Err)
@@ -178,32 +179,6 @@ pub(crate) fn report_against(
 /// `compare`'s default `--tolerance`, for the comparison `report BASE NEW`
 /// prints.
 const COMPARE_TOLERANCE: f64 = 0.10;
-
-/// The HTML report's header lines that the page data does not carry.
-fn html_header(summary: &Summary) -> starling_report::HtmlHeader {
-    let run = &summary.run;
-    let targets: Vec<String> = run
-        .targets
-        .iter()
-        .map(|(name, url)| {
-            if name == "target" {
-                url.clone()
-            } else {
-                format!("{name} {url}")
-            }
-        })
-        .collect();
-    starling_report::HtmlHeader {
-        title: None,
-        target: (!targets.is_empty()).then(|| targets.join(" · ")),
-        load_shape: starling_report::describe_load(run),
-        // Files from before the version was kept: the reporting build's.
-        version: Some(format!(
-            "starling {}",
-            run.starling.as_deref().unwrap_or(env!("CARGO_PKG_VERSION"))
-        )),
-    }
-}
 
 fn write_file(
     path: &Path,

@@ -113,6 +113,7 @@ pub(crate) fn serve(
         current: None,
         runs: 0,
         autostart_files: autostart,
+        autostart_exit: None,
     };
     if manager.autostart_files.is_some() {
         let start = StartRun {
@@ -126,7 +127,7 @@ pub(crate) fn serve(
     }
     manager.run(&queue);
     server.stop();
-    Ok(Exit::Ok)
+    Ok(manager.autostart_exit.unwrap_or(Exit::Ok))
 }
 
 /// What the manager's loop takes, one at a time.
@@ -162,6 +163,9 @@ struct Manager<'a> {
     runs: u32,
     /// Where the autostarted run's results go (`run --ui`'s outputs).
     autostart_files: Option<Files<'a>>,
+    /// The autostarted run's own ending (its verdict), which `run --ui`
+    /// exits with as `run` would, so a pipeline still reads the verdict.
+    autostart_exit: Option<Exit>,
 }
 
 impl Manager<'_> {
@@ -382,11 +386,13 @@ impl Manager<'_> {
             status.message = Some(message);
             live.results = Some(shown);
         });
-        if autostarted
-            && let Some(files) = self.autostart_files.take()
-            && let Err(Failure::Input(e) | Failure::Runtime(e)) = output::report(&summary, &files)
-        {
-            output::error(&e);
+        if autostarted && let Some(files) = self.autostart_files.take() {
+            self.autostart_exit = Some(Exit::of_run(&summary, None));
+            if let Err(Failure::Input(e) | Failure::Runtime(e)) = output::report(&summary, &files) {
+                output::error(&e);
+                // A results file lost: exit 1, as `run` does.
+                self.autostart_exit = Some(Exit::Incomplete);
+            }
         }
     }
 

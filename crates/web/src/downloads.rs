@@ -9,11 +9,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use starling_metrics::Summary;
-use starling_report::{CSV_FILES, CsvFile, render_html, write_json};
+use starling_report::{CSV_FILES, CsvFile, HtmlHeader, render_html, write_json};
 
 use crate::app::App;
 use crate::error::ApiError;
-use crate::frame;
 
 /// One file that can be downloaded.
 #[derive(Debug, Clone, Copy)]
@@ -82,7 +81,7 @@ impl File {
         match self {
             File::Results => write_json(summary, &mut out)?,
             File::Report => {
-                out = render_html(&[summary], &frame::header(summary)).into_bytes();
+                out = render_html(&[summary], &HtmlHeader::of(summary)).into_bytes();
             }
             File::Csv(csv) => csv.write(summary, &mut out)?,
         }

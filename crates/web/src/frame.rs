@@ -11,7 +11,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde_json::{Value, json};
 use starling_metrics::Summary;
-use starling_report::{HtmlHeader, describe_load, page_data};
+use starling_report::{HtmlHeader, page_data};
 use tokio::sync::Mutex;
 
 use crate::board::Published;
@@ -72,7 +72,7 @@ fn build(published: &Published, reuse: Option<RunPart>) -> (Bytes, Option<RunPar
         published.live.results.as_ref().map(|summary| RunPart {
             summary: summary.clone(),
             run: page_data(summary).to_string().into(),
-            header: header(summary).to_json().to_string().into(),
+            header: HtmlHeader::of(summary).to_json().to_string().into(),
         })
     });
     let state = state(published).to_string();
@@ -102,30 +102,4 @@ pub(crate) fn state(published: &Published) -> Value {
         "status": published.live.status,
         "downloads": downloads::list(published.live.results.is_some()),
     })
-}
-
-/// The report's header lines that the page data does not carry: where the
-/// load went, its planned shape, the version that ran it.
-pub(crate) fn header(summary: &Summary) -> HtmlHeader {
-    let run = &summary.run;
-    let targets: Vec<String> = run
-        .targets
-        .iter()
-        .map(|(name, url)| {
-            if name == "target" {
-                url.clone()
-            } else {
-                format!("{name} {url}")
-            }
-        })
-        .collect();
-    HtmlHeader {
-        title: None,
-        target: (!targets.is_empty()).then(|| targets.join(" · ")),
-        load_shape: describe_load(run),
-        version: Some(format!(
-            "starling {}",
-            run.starling.as_deref().unwrap_or(env!("CARGO_PKG_VERSION"))
-        )),
-    }
 }

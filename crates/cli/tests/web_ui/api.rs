@@ -207,3 +207,28 @@ fn demo_ui_serves_the_checkout_scenario_aimed_at_its_own_demo() {
     );
     assert_eq!(ui.interrupt_and_wait().code(), Some(0), "{}", ui.stderr());
 }
+
+#[test]
+fn run_ui_exits_with_its_autostarted_runs_verdict() {
+    let demo = DemoServe::start();
+    let mut ui = ui_for(
+        &demo,
+        &[
+            "run",
+            "examples/checkout.yaml",
+            "--ui",
+            "--users",
+            "2",
+            "--duration",
+            "1s",
+            "--quiet",
+            "--threshold",
+            "all: rps > 1000000",
+        ],
+    );
+    ui.wait_for("the autostarted run's end", Duration::from_secs(30), |s| {
+        s["phase"] == "finished"
+    });
+    // As `run` would: a pipeline that adds --ui still reads the verdict.
+    assert_eq!(ui.interrupt_and_wait().code(), Some(99), "{}", ui.stderr());
+}

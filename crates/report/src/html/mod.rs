@@ -23,8 +23,8 @@ pub use data::page_data;
 use assets::{SCRIPTS, STYLES};
 use embed::{content_security_policy, json_for_script, nonce};
 
-/// What the page shows that a results file does not hold: the caller
-/// (the CLI) knows the load shape and its own version. Every field is
+/// The page's header lines beyond the page data: made from the results
+/// by [`HtmlHeader::of`], or by a caller with more to say. Every field is
 /// optional and shown as plain text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct HtmlHeader {
@@ -39,6 +39,33 @@ pub struct HtmlHeader {
 }
 
 impl HtmlHeader {
+    /// The header of a run's report, from what its results keep: where
+    /// the load went, the planned curve in words, the version that ran it
+    /// (files from before the version was kept: this build's).
+    pub fn of(summary: &Summary) -> HtmlHeader {
+        let run = &summary.run;
+        let targets: Vec<String> = run
+            .targets
+            .iter()
+            .map(|(name, url)| {
+                if name == "target" {
+                    url.clone()
+                } else {
+                    format!("{name} {url}")
+                }
+            })
+            .collect();
+        HtmlHeader {
+            title: None,
+            target: (!targets.is_empty()).then(|| targets.join(" · ")),
+            load_shape: crate::describe_load(run),
+            version: Some(format!(
+                "starling {}",
+                run.starling.as_deref().unwrap_or(env!("CARGO_PKG_VERSION"))
+            )),
+        }
+    }
+
     /// The header as the page's `options.header` (absent fields `null`).
     pub fn to_json(&self) -> Value {
         json!({
