@@ -1,10 +1,11 @@
-//! Per-worker buffers lent for the moments bytes move. One buffer carries
-//! an exchange: the request is built and written from it, and the
-//! response's first bytes are read into it (the same buffer, so one lease
-//! serves both when the answer is there at once). A virtual user that
-//! waits (for a connect, for the first response byte, for its think time)
-//! holds none, so how many buffers a worker ever makes follows its I/O,
-//! not how many exchanges are waiting at once.
+//! Per-worker buffers lent for the moments bytes move. One lease carries
+//! an exchange: the request is built and written from its buffer, and the
+//! response read into it (the same buffer when the answer is there at
+//! once; an exchange that must wait gives it back and takes one again when
+//! the answer comes). A virtual user that waits (for a connect, for the
+//! first response byte, for its think time) holds none, so how many
+//! buffers a worker ever makes follows its I/O, not how many exchanges are
+//! waiting at once.
 
 use std::cell::{Cell, RefCell};
 
