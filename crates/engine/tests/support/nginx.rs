@@ -144,6 +144,7 @@ fn config(dir: &Path, port: u16, locations: &str) -> String {
     format!(
         "worker_processes 1;
 daemon off;
+master_process off;
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 events {{ worker_connections 256; }}
