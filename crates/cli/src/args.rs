@@ -278,6 +278,11 @@ pub(crate) struct EngineArgs {
     /// 0 to 1: a system that samples by its parent traces that share.
     #[arg(long, value_name = "RATIO", default_value_t = starling_engine::DEFAULT_SAMPLE, env = "STARLING_TRACE_SAMPLE")]
     pub(crate) trace_sample: f64,
+    /// Export spans over OTLP/HTTP (protobuf) to this base URL
+    /// (`/v1/traces` is appended): every failed journey iteration and the
+    /// --trace-sample share of the others.
+    #[arg(long, value_name = "URL", env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub(crate) otlp_endpoint: Option<String>,
 }
 
 #[derive(Debug, Args)]

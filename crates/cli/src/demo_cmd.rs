@@ -104,6 +104,7 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         start_at: None,
         no_trace: false,
         trace_sample: starling_engine::DEFAULT_SAMPLE,
+        otlp_endpoint: None,
     };
     let mut config = engine_config(&engine, name.to_owned())?;
     config.scenario_hash = Some(fingerprint(source.as_bytes()));

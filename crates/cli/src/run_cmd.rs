@@ -5,7 +5,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use starling_engine::{Control, EngineError, RunConfig, Segment, SegmentError, TraceConfig};
+use starling_engine::{
+    Control, EngineError, OtlpConfig, RunConfig, Segment, SegmentError, TraceConfig,
+};
 use starling_http::HttpVersion;
 use starling_metrics::Summary;
 use starling_scenario::{BaseUrl, Plan};
@@ -209,6 +211,7 @@ pub(crate) fn engine_config(
     config.trace = TraceConfig {
         off: args.no_trace,
         sample: args.trace_sample,
+        otlp: otlp(args.otlp_endpoint.as_deref())?,
     };
     config.segment = segment(args)?;
     config.start_at = args
@@ -224,6 +227,35 @@ pub(crate) fn engine_config(
         config.workers = workers;
     }
     Ok(config)
+}
+
+/// Where spans go, read as every OpenTelemetry SDK reads it: the flag (or
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`) is a base URL, `…_TRACES_ENDPOINT` an
+/// exact one and wins; `OTEL_EXPORTER_OTLP_HEADERS` adds headers.
+fn otlp(base: Option<&str>) -> Result<Option<OtlpConfig>, Failure> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    otlp_from(
+        base,
+        var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").as_deref(),
+        var("OTEL_EXPORTER_OTLP_HEADERS").as_deref(),
+    )
+    .map_err(|e| Failure::Input(format!("--otlp-endpoint: {e}")))
+}
+
+fn otlp_from(
+    base: Option<&str>,
+    exact: Option<&str>,
+    headers: Option<&str>,
+) -> Result<Option<OtlpConfig>, starling_engine::OtlpError> {
+    let config = match (exact, base) {
+        (Some(exact), _) => OtlpConfig::exact(exact)?,
+        (None, Some(base)) => OtlpConfig::from_base(base)?,
+        (None, None) => return Ok(None),
+    };
+    match headers {
+        Some(headers) => config.with_headers(headers).map(Some),
+        None => Ok(Some(config)),
+    }
 }
 
 /// This machine's name (a pod's name on Kubernetes), for segment results.
@@ -319,4 +351,25 @@ pub(crate) fn fingerprint(text: &[u8]) -> String {
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("fnv1a64:{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::otlp_from;
+
+    #[test]
+    fn the_otlp_endpoint_is_read_as_the_sdks_read_it() {
+        assert_eq!(otlp_from(None, None, Some("a=b")), Ok(None));
+        let base = otlp_from(Some("http://127.0.0.1:4318"), None, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(base.endpoint, "http://127.0.0.1:4318/v1/traces");
+        // The traces endpoint is taken as it is, and wins.
+        let exact = otlp_from(Some("http://a:1"), Some("http://b:2/traces"), Some("k=v"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(exact.endpoint, "http://b:2/traces");
+        assert_eq!(exact.headers, [("k".to_owned(), "v".to_owned())]);
+        assert!(otlp_from(Some("localhost:4318"), None, None).is_err());
+    }
 }

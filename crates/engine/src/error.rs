@@ -24,4 +24,6 @@ pub enum EngineError {
     IdleSegments { segments: u32, users: u64 },
     #[error("--trace-sample must be between 0 and 1, found {0}")]
     TraceSample(f64),
+    #[error("OTLP export: {0}")]
+    Otlp(String),
 }

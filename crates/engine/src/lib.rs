@@ -60,4 +60,4 @@ pub use run::{RunOutcome, run};
 pub use schedule::Schedule;
 pub use segment::{Segment, SegmentError};
 pub use steering::{LoadChange, SteerError, Target, Until};
-pub use trace::{DEFAULT_SAMPLE, TraceConfig};
+pub use trace::{DEFAULT_SAMPLE, OtlpConfig, OtlpError, TraceConfig};

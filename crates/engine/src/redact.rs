@@ -159,22 +159,45 @@ impl<'a> Redactor<'a> {
         self.by_value(by_name)
     }
 
+    /// Each pattern runs only on a text it could change: most texts (a
+    /// kept step's plain URL) need none, and a pattern unused is never
+    /// even compiled.
     fn by_name(&self, text: &str) -> String {
         let secret = |name: &str| self.policy.is_secret_name(name);
-        let text = JSON_MEMBER.replace_all(text, |c: &Captures<'_>| {
-            if secret(&c[1]) {
-                format!("\"{}\"{}\"{REDACTED}\"", &c[1], &c[2])
-            } else {
-                c[0].to_owned()
-            }
+        let text = if text.contains('"') && text.contains(':') {
+            JSON_MEMBER.replace_all(text, |c: &Captures<'_>| {
+                if secret(&c[1]) {
+                    format!("\"{}\"{}\"{REDACTED}\"", &c[1], &c[2])
+                } else {
+                    c[0].to_owned()
+                }
+            })
+        } else {
+            Cow::Borrowed(text)
+        };
+        // A `Name: value` line is only rewritten if its name is secret.
+        let header_line = text.lines().any(|line| {
+            line.split_once(':')
+                .is_some_and(|(name, _)| secret(name.trim()))
         });
-        let text = HEADER_LINE.replace_all(&text, |c: &Captures<'_>| {
-            if secret(&c[2]) {
-                format!("{}{}{}{REDACTED}", &c[1], &c[2], &c[3])
-            } else {
-                c[0].to_owned()
-            }
-        });
+        let text = if header_line {
+            Cow::Owned(
+                HEADER_LINE
+                    .replace_all(&text, |c: &Captures<'_>| {
+                        if secret(&c[2]) {
+                            format!("{}{}{}{REDACTED}", &c[1], &c[2], &c[3])
+                        } else {
+                            c[0].to_owned()
+                        }
+                    })
+                    .into_owned(),
+            )
+        } else {
+            text
+        };
+        if !text.contains('=') {
+            return text.into_owned();
+        }
         PAIR.replace_all(&text, |c: &Captures<'_>| {
             let name = url::form_urlencoded::parse(c[2].as_bytes())
                 .next()

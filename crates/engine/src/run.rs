@@ -22,7 +22,11 @@ use crate::stamp::Stamp;
 use crate::steering::LoadView;
 use crate::target::Targets;
 use crate::thresholds::{self, AbortWatch};
-use crate::trace::TraceSettings;
+use crate::trace::{Exporter, TraceSettings};
+
+/// How long the end of a run waits for the exporter to send what the
+/// workers queued (a dead endpoint costs at most this, once).
+const EXPORT_FLUSH: Duration = Duration::from_secs(15);
 use crate::worker::{self, Report, WorkerInit};
 
 /// What a finished run hands back.
@@ -55,6 +59,16 @@ pub fn run(
     let http = client_config(&plan, config);
     // Built once here so a bad CA file is reported before any worker starts.
     Client::new(http.clone()).map_err(|e| EngineError::Http(e.to_string()))?;
+    // Spans are only made of iterations that carry a trace context.
+    let exporter = match &config.trace.otlp {
+        Some(otlp) if trace.enabled => Some(Exporter::start(
+            otlp,
+            &http,
+            config.trace.sample,
+            &config.scenario_name,
+        )?),
+        _ => None,
+    };
     let catalog = Arc::new(catalog(&plan));
     check_segment(&plan, config.segment)?;
     let feeders = Arc::new(Feeders::new(&plan.data, config.segment));
@@ -94,6 +108,7 @@ pub fn run(
             start,
             unix_start,
             trace,
+            export: exporter.as_ref().and_then(Exporter::queue),
             stop_timeout: config.stop_timeout,
             collect_every: config.collect_every,
             state: control.subscribe(),
@@ -179,6 +194,8 @@ pub fn run(
     }
     aggregate.note_peak_users(peak_users.load(Ordering::Relaxed));
     errors.extend(crate::panics::join_all(threads));
+    // The workers are gone: what they queued is sent now, for a while.
+    let trace_export = exporter.map(|e| e.finish(EXPORT_FLUSH));
     control.end();
 
     // Stopped by the control, not by a threshold of its own.
@@ -187,6 +204,7 @@ pub fn run(
     summary.judge(&declared, watch.tripped());
     summary.run.errors = errors;
     stamp.apply(&mut summary.run);
+    summary.run.trace_export = trace_export;
     summary.run.started_late_ms =
         (!late.is_zero()).then(|| u64::try_from(late.as_millis()).unwrap_or(u64::MAX));
     Ok(RunOutcome {

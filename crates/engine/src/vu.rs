@@ -39,7 +39,7 @@ pub(crate) struct Vu {
     /// the old), so the list stays as short as the scenario's secrets.
     pub(crate) secrets: Vec<(Box<str>, Box<str>)>,
     /// Trace and span ids, and the ranks of failed samples: seeded from
-    /// the OS, never from `--seed` (see `TraceContext::new`).
+    /// the OS, never from `--seed` (see `TraceIds::new`).
     pub(crate) ids: fastrand::Rng,
 }
 
@@ -94,6 +94,7 @@ impl Iteration {
     }
 
     /// Notes a request this iteration sent, in the current step.
+    #[inline]
     pub(crate) fn record(&mut self, sent: &crate::trace::Sent<'_>) {
         if let Some(chain) = &mut self.chain {
             chain.sent(self.step, sent);

@@ -31,7 +31,7 @@ use crate::redact::Redactor;
 use crate::segment::Lane;
 use crate::steering::LoadView;
 use crate::target::Targets;
-use crate::trace::{ChainPool, TraceContext, TraceSettings};
+use crate::trace::{ChainPool, ExportQueue, TraceContext, TraceIds, TraceSettings};
 use crate::vu::{self, Vu, VuHandle};
 
 /// What a worker reports to the collector.
@@ -60,6 +60,8 @@ pub(crate) struct WorkerInit {
     /// `start` on the wall clock, since the Unix epoch.
     pub(crate) unix_start: Duration,
     pub(crate) trace: TraceSettings,
+    /// The span export's queue, with `--otlp-endpoint`.
+    pub(crate) export: Option<ExportQueue>,
     pub(crate) stop_timeout: Duration,
     pub(crate) collect_every: Duration,
     pub(crate) state: watch::Receiver<RunState>,
@@ -102,10 +104,13 @@ pub(crate) struct Worker {
     pub(crate) trace: TraceSettings,
     /// Chains lent to running journeys.
     pub(crate) chains: ChainPool,
+    /// This worker's trace ids.
+    pub(crate) trace_ids: TraceIds,
     /// Seeds each user's id generator: from the OS, not `--seed`.
     id_seed: u64,
     /// Header names of the plan whose values are secret, as written.
     pub(crate) secret_headers: Vec<String>,
+    pub(crate) export: Option<ExportQueue>,
 }
 
 /// Runs a worker thread to its end.
@@ -233,8 +238,10 @@ impl Worker {
             unix_start: init.unix_start,
             trace: init.trace,
             chains: ChainPool::default(),
+            trace_ids: TraceIds::new(fastrand::u64(..), init.trace.sample),
             id_seed: fastrand::u64(..),
             secret_headers: crate::trace::secret_header_names(&plan, &plan.redact),
+            export: init.export,
             plan,
         })
     }
@@ -298,7 +305,13 @@ impl Worker {
     pub(crate) fn trace_context(&self, ids: &mut fastrand::Rng) -> Option<TraceContext> {
         self.trace
             .enabled
-            .then(|| TraceContext::new(ids, self.trace.sample))
+            .then(|| TraceContext::new(&self.trace_ids, ids))
+    }
+
+    /// `at` on the wall clock, in nanoseconds since the Unix epoch.
+    pub(crate) fn unix_nanos(&self, at: Instant) -> u64 {
+        let since = self.unix_start + at.saturating_duration_since(self.start);
+        u64::try_from(since.as_nanos()).unwrap_or(u64::MAX)
     }
 
     /// `at` on the wall clock, in milliseconds since the Unix epoch.

@@ -25,7 +25,8 @@
 //! - `aggregate.rs`, `progress.rs`: [`Aggregate`] and [`Progress`].
 //! - `summary.rs`: the [`Summary`] data; `summarize.rs` builds it;
 //!   `merge.rs` merges several; `tracks.rs` keeps the per-name series.
-//! - `trace_id.rs`: [`TraceId`] and [`SpanId`], as `traceparent` writes them.
+//! - `trace_id.rs`: [`TraceId`] and [`SpanId`], as `traceparent` writes them;
+//!   `trace_export.rs`: what the span export did ([`TraceExport`]).
 //! - `compare.rs`: two results side by side ([`compare`]).
 //! - `verdict/`: thresholds as declared ([`ThresholdSpec`]), judged on a
 //!   `Summary` ([`judge`]), and the run's [`Verdict`].
@@ -45,6 +46,7 @@ mod shard;
 mod summarize;
 mod summary;
 mod tally;
+mod trace_export;
 mod trace_id;
 mod tracks;
 mod verdict;
@@ -71,6 +73,7 @@ pub use summary::{
     RequestSummary, RunInfo, SectionSummary, SegmentInfo, ServiceSummary, StageInfo, StepFailure,
     Summary, TimePoint, Totals, VERSION,
 };
+pub use trace_export::TraceExport;
 pub use trace_id::{IdError, SpanId, TraceId};
 pub use tracks::{TRACK_MAX_POINTS, Track, Tracks};
 pub use verdict::{

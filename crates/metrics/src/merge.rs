@@ -11,6 +11,7 @@ use crate::histogram::{LatencyPair, LazyHist};
 use crate::summarize::{RunMeta, build};
 use crate::summary::{ExampleSummary, FORMAT, OLDEST_VERSION, Summary, TimePoint, VERSION};
 use crate::tally::{Examples, JourneyTally, RequestTally, Samples, SectionTally, Tallies};
+use crate::trace_export::TraceExport;
 use crate::tracks::Tracks;
 use crate::verdict::ThresholdSpec;
 use crate::{Catalog, JourneyMeta, RequestMeta, SectionMeta};
@@ -69,6 +70,14 @@ impl Summary {
         merged.run.targets = first.run.targets.clone();
         merged.run.starling = first.run.starling.clone();
         merged.run.errors = parts.iter().flat_map(|p| p.run.errors.clone()).collect();
+        merged.run.trace_export = parts
+            .iter()
+            .filter_map(|p| p.run.trace_export.as_ref())
+            .fold(None, |sum: Option<TraceExport>, part| {
+                let mut sum = sum.unwrap_or_default();
+                sum.add(part);
+                Some(sum)
+            });
         let aborted_by = parts.iter().find_map(|p| p.run.aborted_by.as_deref());
         merged.judge(&declared, aborted_by);
         Ok(merged)

@@ -114,6 +114,7 @@ pub(crate) fn build(
             targets: IndexMap::new(),
             load: None,
             starling: None,
+            trace_export: None,
         },
         totals,
         services: services(&requests, millis),

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::sample::JourneySamples;
+use crate::trace_export::TraceExport;
 use crate::tracks::Tracks;
 use crate::verdict::{ThresholdResult, ThresholdSpec, Verdict, judge};
 use crate::{FailureCategory, FailureExample, SectionKind, TraceId};
@@ -124,6 +125,9 @@ pub struct RunInfo {
     /// The starling version that ran it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starling: Option<String>,
+    /// What the span export did (absent without `--otlp-endpoint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_export: Option<TraceExport>,
 }
 
 /// The planned load curve: stages followed in order, each reaching its

@@ -18,22 +18,34 @@ pub struct TraceId(pub u128);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct SpanId(pub u64);
 
-/// Hex digits by nibble.
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The 16 hex digits of `value`, most significant first, computed eight
+/// digits at a time in a `u64` (no table, no loop per digit: the engine
+/// writes a span id per request and a trace id per journey).
+fn hex16(value: u64) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&hex8((value >> 32) as u32));
+    out[8..].copy_from_slice(&hex8(value as u32));
+    out
+}
 
-/// Writes `value`'s `out.len()` low bytes' hex into `out`, most significant
-/// first. No formatting machinery: the engine writes a span id per request.
-fn write_hex(mut value: u128, out: &mut [u8]) {
-    for digit in out.iter_mut().rev() {
-        *digit = HEX[(value & 0xf) as usize];
-        value >>= 4;
-    }
+fn hex8(value: u32) -> [u8; 8] {
+    // Spread the eight nibbles into the eight bytes of a u64, the most
+    // significant nibble in the most significant byte.
+    let mut x = u64::from(value);
+    x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+    x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+    x = (x | (x << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    // 0x01 in each byte whose nibble is 10 or more: those become letters.
+    let letters = ((x + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    // '0' + n for digits; 'a' - 10 + n = '0' + n + 39 for letters.
+    (x + 0x3030_3030_3030_3030 + letters * 39).to_be_bytes()
 }
 
 impl TraceId {
     /// Its 32 hex digits, as written in `traceparent`.
     pub fn write_hex(self, out: &mut [u8; 32]) {
-        write_hex(self.0, out);
+        out[..16].copy_from_slice(&hex16((self.0 >> 64) as u64));
+        out[16..].copy_from_slice(&hex16(self.0 as u64));
     }
 
     /// The 16 bytes OTLP carries, most significant first.
@@ -49,7 +61,7 @@ impl TraceId {
 impl SpanId {
     /// Its 16 hex digits, as written in `traceparent`.
     pub fn write_hex(self, out: &mut [u8; 16]) {
-        write_hex(u128::from(self.0), out);
+        *out = hex16(self.0);
     }
 
     /// The 8 bytes OTLP carries, most significant first.
@@ -155,6 +167,24 @@ mod tests {
         assert_eq!(&out, b"b7ad6b7169203331");
         assert_eq!(SpanId(1).to_string(), "0000000000000001");
         assert_eq!(span.to_bytes()[0], 0xb7);
+    }
+
+    #[test]
+    fn word_at_a_time_hex_agrees_with_format() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15_u64;
+        for value in [0, 1, 9, 10, 15, 16, u64::MAX, 0x0123_4567_89ab_cdef]
+            .into_iter()
+            .chain((0..10_000).map(|_| {
+                rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                rng
+            }))
+        {
+            assert_eq!(
+                hex16(value),
+                format!("{value:016x}").as_bytes(),
+                "{value:x}"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! its `traceparent` allocates nothing for its header list.
 
 /// Pairs held inline before the list moves to the heap.
-const INLINE: usize = 8;
+const INLINE: usize = 6;
 
 #[derive(Debug)]
 pub(crate) struct HeaderList<'a> {

@@ -99,7 +99,7 @@ pub(crate) async fn send(
         .trace
         .as_ref()
         .filter(|_| !sets(&prepared.headers, "traceparent"))
-        .map(|trace| trace.next_span(&mut vu.ids));
+        .map(|trace| trace.next_span(&worker.trace_ids, &mut vu.ids));
     let mut baggage = String::new();
     if worker.trace.baggage && !sets(&prepared.headers, "baggage") {
         let name = worker
@@ -109,17 +109,30 @@ pub(crate) async fn send(
             .map_or("", |r| r.name.as_str());
         crate::trace::baggage(&mut baggage, &it.journey_name, name);
     }
-    let mut header_refs = HeaderList::with_capacity(prepared.headers.len() + 2);
-    for (name, value) in &prepared.headers {
-        header_refs.push(name, value);
-    }
-    if let Some(traceparent) = &traceparent {
-        header_refs.push("traceparent", traceparent.as_str());
-    }
-    if !baggage.is_empty() {
-        header_refs.push("baggage", &baggage);
-    }
-    let header_refs = header_refs.as_slice();
+    let only_traceparent;
+    let mut list;
+    let plain = prepared.headers.is_empty() && baggage.is_empty();
+    let header_refs: &[(&str, &str)] = match &traceparent {
+        // The plain cases (no header of the scenario's own) build no list.
+        Some(traceparent) if plain => {
+            only_traceparent = [("traceparent", traceparent.as_str())];
+            &only_traceparent
+        }
+        None if plain => &[],
+        _ => {
+            list = HeaderList::with_capacity(prepared.headers.len() + 2);
+            for (name, value) in &prepared.headers {
+                list.push(name, value);
+            }
+            if let Some(traceparent) = &traceparent {
+                list.push("traceparent", traceparent.as_str());
+            }
+            if !baggage.is_empty() {
+                list.push("baggage", &baggage);
+            }
+            list.as_slice()
+        }
+    };
     let span = traceparent.map(|t| t.span);
     note_secret_headers(worker, it, &prepared.headers);
     let (scheme, host, port) = prepared.dest.parts();
@@ -563,9 +576,9 @@ fn sets(headers: &[(&str, Cow<'_, str>)], name: &str) -> bool {
 /// (the origin is looked up only if the iteration is kept), or a whole
 /// absolute URL.
 fn recorded_url<'p>(step: &RequestStep, prepared: &'p Prepared<'_, '_>) -> (UrlBase, Cow<'p, str>) {
-    match (&step.base, &prepared.dest) {
-        (base, Dest::Base(_)) => (UrlBase::Base(base.clone()), Cow::Borrowed(&*prepared.path)),
-        (_, Dest::Absolute { .. }) => (UrlBase::Absolute, Cow::Owned(prepared.url())),
+    match &prepared.dest {
+        Dest::Base(_) => (UrlBase::of(&step.base), Cow::Borrowed(&*prepared.path)),
+        Dest::Absolute { .. } => (UrlBase::Absolute, Cow::Owned(prepared.url())),
     }
 }
 

@@ -9,7 +9,6 @@
 //! pool is warm, and an idle user holds none.
 
 use std::cell::RefCell;
-use std::ops::Range;
 use std::time::Duration;
 
 use starling_metrics::{FailureCategory, SAMPLE_STEPS_MAX, SpanId};
@@ -25,35 +24,80 @@ const POOL_MAX: usize = 256;
 /// message (one that could show a secret not noted).
 const SECRETS_MAX: usize = 256;
 
-/// Where a recorded URL is resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a recorded URL is resolved. Small and `Copy`: one is stored per
+/// request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum UrlBase {
-    /// The text is a path on the plan's base (its origin is looked up
-    /// when the sample is built, not copied per request).
-    Base(Base),
+    /// The text is a path on the scenario's target.
+    Target,
+    /// The text is a path on this service's base URL.
+    Service(u32),
     /// The text is the whole URL.
     Absolute,
 }
 
-/// One step of an iteration.
+impl UrlBase {
+    pub(crate) fn of(base: &Base) -> UrlBase {
+        match base {
+            Base::Target => UrlBase::Target,
+            Base::Service(id) => UrlBase::Service(u32::try_from(*id).unwrap_or(u32::MAX)),
+            Base::Absolute => UrlBase::Absolute,
+        }
+    }
+
+    /// The plan's base, whose origin is looked up when a sample is built
+    /// (not copied per request).
+    pub(crate) fn base(self) -> Option<Base> {
+        match self {
+            UrlBase::Target => Some(Base::Target),
+            UrlBase::Service(id) => Some(Base::Service(id as usize)),
+            UrlBase::Absolute => None,
+        }
+    }
+}
+
+/// No request: a failure that sent nothing.
+const NO_REQUEST: u32 = u32::MAX;
+
+/// One step of an iteration, kept small (about 100 bytes): ids as
+/// integers, an absent status or span as 0, texts as ranges of the
+/// chain's buffer.
 #[derive(Debug, Clone)]
 pub(crate) struct Record {
-    /// `None`: a failure that sent nothing (a template, an expression, a
-    /// data source, a poll that never settled).
-    pub(crate) request: Option<RequestId>,
-    /// The top-level step it ran in.
-    pub(crate) step: usize,
-    /// The request's span (its `traceparent` parent id), if one was sent.
-    pub(crate) span: Option<SpanId>,
     pub(crate) started: Instant,
-    pub(crate) status: Option<u16>,
     pub(crate) connect: Option<Duration>,
     pub(crate) ttfb: Option<Duration>,
     pub(crate) total: Duration,
-    pub(crate) failure: Option<FailureCategory>,
+    span: u64,
+    request: u32,
+    step: u32,
+    url: (u32, u32),
+    message: (u32, u32),
     pub(crate) base: UrlBase,
-    url: Range<u32>,
-    message: Range<u32>,
+    status: u16,
+    pub(crate) failure: Option<FailureCategory>,
+}
+
+impl Record {
+    /// `None`: a failure that sent nothing (a template, an expression, a
+    /// data source, a poll that never settled).
+    pub(crate) fn request(&self) -> Option<RequestId> {
+        (self.request != NO_REQUEST).then_some(self.request as usize)
+    }
+
+    /// The top-level step it ran in.
+    pub(crate) fn step(&self) -> usize {
+        self.step as usize
+    }
+
+    /// The request's span (its `traceparent` parent id), if one was sent.
+    pub(crate) fn span(&self) -> Option<SpanId> {
+        (self.span != 0).then_some(SpanId(self.span))
+    }
+
+    pub(crate) fn status(&self) -> Option<u16> {
+        (self.status != 0).then_some(self.status)
+    }
 }
 
 /// What a request step tells its chain.
@@ -82,7 +126,7 @@ pub(crate) struct Chain {
     pub(crate) omitted: u64,
     /// Values the requests sent that a kept sample must redact: secret
     /// headers (name and value), secret body fields (no name).
-    secrets: Vec<(Range<u32>, Range<u32>)>,
+    secrets: Vec<((u32, u32), (u32, u32))>,
     /// More distinct secrets than `SECRETS_MAX` were sent.
     pub(crate) too_many_secrets: bool,
     /// Text length that triggers a compaction: twice what the last one
@@ -96,16 +140,16 @@ impl Chain {
     }
 
     pub(crate) fn url(&self, record: &Record) -> &str {
-        self.slice(&record.url)
+        self.slice(record.url)
     }
 
     pub(crate) fn message(&self, record: &Record) -> &str {
-        self.slice(&record.message)
+        self.slice(record.message)
     }
 
-    fn slice(&self, range: &Range<u32>) -> &str {
+    fn slice(&self, (start, end): (u32, u32)) -> &str {
         self.text
-            .get(range.start as usize..range.end as usize)
+            .get(start as usize..end as usize)
             .unwrap_or_default()
     }
 
@@ -114,7 +158,7 @@ impl Chain {
         let known = self
             .secrets
             .iter()
-            .any(|(n, v)| self.slice(v) == value && self.slice(n).eq_ignore_ascii_case(name));
+            .any(|&(n, v)| self.slice(v) == value && self.slice(n).eq_ignore_ascii_case(name));
         if known {
             return;
         }
@@ -131,26 +175,31 @@ impl Chain {
     pub(crate) fn secrets(&self) -> impl Iterator<Item = (&str, &str)> {
         self.secrets
             .iter()
-            .map(|(n, v)| (self.slice(n), self.slice(v)))
+            .map(|&(n, v)| (self.slice(n), self.slice(v)))
     }
 
     /// Records a request sent in top-level step `step`.
+    #[inline]
     pub(crate) fn sent(&mut self, step: usize, sent: &Sent<'_>) {
         let url = self.push_text(sent.url);
-        let message = self.push_text(sent.message);
+        let message = if sent.message.is_empty() {
+            (0, 0)
+        } else {
+            self.push_text(sent.message)
+        };
         self.push(Record {
-            request: Some(sent.request),
-            step,
-            span: sent.span,
             started: sent.started,
-            status: sent.status,
             connect: sent.connect,
             ttfb: sent.ttfb,
             total: sent.total,
-            failure: sent.failure,
-            base: sent.base.clone(),
+            span: sent.span.map_or(0, |s| s.0),
+            request: u32::try_from(sent.request).unwrap_or(NO_REQUEST - 1),
+            step: u32::try_from(step).unwrap_or(u32::MAX),
             url,
             message,
+            base: sent.base,
+            status: sent.status.unwrap_or(0),
+            failure: sent.failure,
         });
     }
 
@@ -166,21 +215,22 @@ impl Chain {
         let url = self.push_text(what);
         let message = self.push_text(message);
         self.push(Record {
-            request: None,
-            step,
-            span: None,
             started: Instant::now(),
-            status: None,
             connect: None,
             ttfb: None,
             total: Duration::ZERO,
-            failure: Some(category),
-            base: UrlBase::Absolute,
+            span: 0,
+            request: NO_REQUEST,
+            step: u32::try_from(step).unwrap_or(u32::MAX),
             url,
             message,
+            base: UrlBase::Absolute,
+            status: 0,
+            failure: Some(category),
         });
     }
 
+    #[inline]
     fn push(&mut self, record: Record) {
         if self.records.len() == SAMPLE_STEPS_MAX {
             // Keep the first half and the latest: the start says what the
@@ -191,17 +241,15 @@ impl Chain {
         self.records.push(record);
     }
 
-    fn push_text(&mut self, text: &str) -> Range<u32> {
-        if text.is_empty() {
-            return 0..0;
-        }
+    #[inline]
+    fn push_text(&mut self, text: &str) -> (u32, u32) {
         if self.text.len() + text.len() > self.compact_at.max(TEXT_COMPACT_AT) {
             self.compact();
             self.compact_at = self.text.len() * 2;
         }
         let start = self.text.len();
         self.text.push_str(text);
-        to_u32(start)..to_u32(self.text.len())
+        (to_u32(start), to_u32(self.text.len()))
     }
 
     /// Rewrites the text with only what the kept records use.
@@ -216,10 +264,10 @@ impl Chain {
             let start = text.len();
             text.push_str(
                 self.text
-                    .get(range.start as usize..range.end as usize)
+                    .get(range.0 as usize..range.1 as usize)
                     .unwrap_or_default(),
             );
-            *range = to_u32(start)..to_u32(text.len());
+            *range = (to_u32(start), to_u32(text.len()));
         }
         self.text = text;
     }
@@ -274,7 +322,7 @@ mod tests {
                 ttfb: None,
                 total: Duration::from_millis(1),
                 failure: None,
-                base: UrlBase::Base(Base::Target),
+                base: UrlBase::Target,
                 url,
                 message: "",
             },

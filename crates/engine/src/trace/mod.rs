@@ -12,14 +12,19 @@
 //!   (names, URLs, redaction: only for kept iterations).
 //! - `secrets` — the plan's secret header names, so a request notes the
 //!   values a kept sample must redact.
+//! - `export/` — every failed iteration and the sampled share of the
+//!   others as OTLP spans, sent by a thread of its own.
 
 mod chain;
 mod context;
+mod export;
 mod sample;
 mod secrets;
 
 pub(crate) use chain::{Chain, ChainPool, Sent, UrlBase};
-pub(crate) use context::{TraceContext, baggage};
+pub(crate) use context::{TraceContext, TraceIds, baggage};
+pub(crate) use export::{ExportQueue, Exporter};
+pub use export::{OtlpConfig, OtlpError};
 pub(crate) use sample::{Ending, keep};
 pub(crate) use secrets::secret_header_names;
 
@@ -35,8 +40,12 @@ pub struct TraceConfig {
     pub off: bool,
     /// The share of iterations whose `traceparent` says "sampled", 0 to 1
     /// (`--trace-sample`). A system that samples by its parent then traces
-    /// that share of the load test, not all of it.
+    /// that share of the load test, not all of it. The same share of
+    /// successful iterations is exported.
     pub sample: f64,
+    /// Where spans are exported (`--otlp-endpoint`), if anywhere: every
+    /// failed iteration and the sampled successful ones.
+    pub otlp: Option<OtlpConfig>,
 }
 
 impl Default for TraceConfig {
@@ -44,6 +53,7 @@ impl Default for TraceConfig {
         TraceConfig {
             off: false,
             sample: DEFAULT_SAMPLE,
+            otlp: None,
         }
     }
 }

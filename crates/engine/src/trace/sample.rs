@@ -12,8 +12,9 @@ use starling_metrics::{FailureCategory, JourneyOutcome, JourneySample, SampleFai
 use starling_scenario::JourneyId;
 use tokio::time::Instant;
 
-use super::chain::{Chain, Record, UrlBase};
+use super::chain::{Chain, Record};
 use super::context::TraceContext;
+use super::export::{Exported, spans_of};
 use crate::redact::Redactor;
 use crate::vu::Vu;
 use crate::worker::Worker;
@@ -29,12 +30,12 @@ pub(crate) struct Ending {
     pub(crate) outcome: JourneyOutcome,
 }
 
-/// Keeps the iteration if its journey still wants it. `user` gives the
+/// Keeps the iteration if its journey still wants it, and exports it if
+/// it failed or was sampled (with `--otlp-endpoint`). `user` gives the
 /// secrets to redact (its captures and cookies; the chain noted the
-/// requests' own); without it (an iteration
-/// cut off at the end of the run, its user out of reach) the sample keeps
-/// no URL or message that could quote one. `rank` is drawn only for a
-/// failed iteration.
+/// requests' own); without it (an iteration cut off at the end of the run,
+/// its user out of reach) the sample keeps no URL or message that could
+/// quote one. `rank` is drawn only for a failed iteration.
 pub(crate) fn keep(
     worker: &Worker,
     ending: &Ending,
@@ -43,24 +44,35 @@ pub(crate) fn keep(
     user: Option<&Vu>,
     rank: impl FnOnce() -> u32,
 ) {
-    let rank = match ending.outcome {
-        JourneyOutcome::Success => {
-            if !worker
-                .shard()
-                .wants_slow_sample(ending.journey, ending.duration)
-            {
-                return;
-            }
-            0
-        }
-        JourneyOutcome::Failed { .. } => {
-            let rank = rank();
-            if !worker.shard().wants_failed_sample(ending.journey, rank) {
-                return;
-            }
-            rank
-        }
+    let failed = matches!(ending.outcome, JourneyOutcome::Failed { .. });
+    let (wanted, rank) = if failed {
+        let rank = rank();
+        (
+            worker.shard().wants_failed_sample(ending.journey, rank),
+            rank,
+        )
+    } else {
+        let slow = worker
+            .shard()
+            .wants_slow_sample(ending.journey, ending.duration);
+        (slow, 0)
     };
+    let export = match (&worker.export, trace) {
+        (Some(queue), Some(trace)) if failed || trace.sampled => {
+            if queue.has_room() {
+                Some((queue, trace))
+            } else {
+                // Not built at all: a full queue costs a count.
+                let requests = chain.records().iter().filter(|r| r.request().is_some());
+                queue.dropped(spans_of(requests.count()));
+                None
+            }
+        }
+        _ => None,
+    };
+    if !wanted && export.is_none() {
+        return;
+    }
     // Without its user (or with secrets it could not note) a sample keeps
     // no text that could quote a secret.
     let redactor = user.filter(|_| !chain.too_many_secrets).map(|vu| {
@@ -76,7 +88,23 @@ pub(crate) fn keep(
         redactor
     });
     let sample = build(worker, ending, trace, chain, redactor.as_ref(), rank);
-    worker.shard().record_sample(ending.journey, sample);
+    let Some((queue, trace)) = export else {
+        worker.shard().record_sample(ending.journey, sample);
+        return;
+    };
+    let exported = |sample| Exported {
+        plan: worker.plan.clone(),
+        journey: ending.journey,
+        root: trace.root,
+        start_unix_nanos: worker.unix_nanos(ending.started),
+        sample,
+    };
+    if wanted {
+        queue.send(exported(sample.clone()));
+        worker.shard().record_sample(ending.journey, sample);
+    } else {
+        queue.send(exported(sample));
+    }
 }
 
 fn build(
@@ -147,7 +175,7 @@ fn step(
     started: Instant,
     redactor: Option<&Redactor<'_>>,
 ) -> StepSample {
-    let info = record.request.and_then(|id| worker.plan.requests.get(id));
+    let info = record.request().and_then(|id| worker.plan.requests.get(id));
     let (url, message) = match redactor {
         Some(redactor) => (
             redactor.text(&full_url(worker, chain, record)),
@@ -156,15 +184,15 @@ fn step(
         None => (String::new(), String::new()),
     };
     StepSample {
-        step: record.step,
+        step: record.step(),
         request: info.map(|r| r.name.clone()),
         method: info
             .map(|r| r.method.as_str().to_owned())
             .unwrap_or_default(),
         url,
-        span_id: record.span,
+        span_id: record.span(),
         offset_us: micros(record.started.saturating_duration_since(started)),
-        status: record.status,
+        status: record.status(),
         connect_us: record.connect.map(micros),
         ttfb_us: record.ttfb.map(micros),
         total_us: micros(record.total),
@@ -177,12 +205,12 @@ fn step(
 /// URL it recorded.
 pub(crate) fn full_url(worker: &Worker, chain: &Chain, record: &Record) -> String {
     let text = chain.url(record);
-    match &record.base {
-        UrlBase::Base(base) => match worker.targets.origin(base) {
+    match record.base.base() {
+        Some(base) => match worker.targets.origin(&base) {
             Some(origin) => format!("{}{text}", origin.display()),
             None => text.to_owned(),
         },
-        UrlBase::Absolute => text.to_owned(),
+        None => text.to_owned(),
     }
 }
 

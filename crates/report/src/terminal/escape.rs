@@ -59,6 +59,9 @@ pub(crate) fn summary(summary: &Summary) -> Summary {
         fix(by);
     }
     s.run.errors.iter_mut().for_each(fix);
+    if let Some(export) = &mut s.run.trace_export {
+        fix(&mut export.endpoint);
+    }
     fix_keys(&mut s.journeys);
     for j in s.journeys.values_mut() {
         fix(&mut j.user_type);

@@ -9,6 +9,7 @@ mod open_model;
 mod requests;
 mod sections;
 mod thresholds;
+mod trace_export;
 
 use std::io::{self, Write};
 
@@ -39,7 +40,8 @@ impl Default for TerminalOptions {
 }
 
 /// Writes the summary: header, JOURNEYS, FUNNEL, REQUESTS, SERVICES,
-/// SECTIONS (if any), FAILURES and FAILED JOURNEYS (if any), in the open
+/// SECTIONS (if any), FAILURES and FAILED JOURNEYS (if any), TRACES (with
+/// an export), in the open
 /// model the corrected latencies and dropped arrivals, and THRESHOLDS with
 /// the verdict last.
 pub fn render_terminal(
@@ -57,6 +59,7 @@ pub fn render_terminal(
     sections::render(summary, out, &style)?;
     failures::render(summary, out, &style)?;
     failed_journeys::render(summary, out, &style)?;
+    trace_export::render(summary, out, &style)?;
     open_model::render(summary, out, &style)?;
     thresholds::render(summary, out, &style)?;
     Ok(())
