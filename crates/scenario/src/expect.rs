@@ -8,7 +8,7 @@ use crate::expr::Expr;
 use crate::response::{NotJson, ResponseView};
 use crate::runtime::{EvalError, SyntaxError};
 use crate::scope::Scope;
-use crate::template::JsonTemplate;
+use crate::template::{JsonTemplate, Template};
 use crate::value::from_json;
 
 /// What a response must satisfy. `Expect::default()` only asks for a
@@ -17,7 +17,9 @@ use crate::value::from_json;
 pub struct Expect {
     pub status: StatusMatch,
     pub json: Vec<JsonCondition>,
-    pub body_contains: Vec<String>,
+    /// Texts the body must contain; templates rendered in the user's
+    /// scope, as every other value of a scenario is.
+    pub body_contains: Vec<Template>,
     pub headers: Vec<HeaderCondition>,
     pub max_duration: Option<Duration>,
 }
@@ -152,18 +154,19 @@ pub enum JsonCheck {
 }
 
 /// A condition on a response header.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HeaderCondition {
     /// Lower case.
     pub name: String,
     pub check: HeaderCheck,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum HeaderCheck {
     Present,
-    /// Equal to this value (the first value, if repeated).
-    Equals(String),
+    /// Equal to this template rendered in the user's scope (the first
+    /// value, if repeated).
+    Equals(Template),
 }
 
 impl HeaderCondition {
@@ -174,10 +177,10 @@ impl HeaderCondition {
         }
     }
 
-    pub fn equals(name: &str, value: impl Into<String>) -> Self {
+    pub fn equals(name: &str, value: Template) -> Self {
         HeaderCondition {
             name: name.to_ascii_lowercase(),
-            check: HeaderCheck::Equals(value.into()),
+            check: HeaderCheck::Equals(value),
         }
     }
 }
@@ -244,14 +247,15 @@ impl Expect {
             condition.check(resp, &scope)?;
         }
         for needle in &self.body_contains {
+            let needle = rendered(needle, &scope, || "body_contains".to_owned())?;
             if !contains(resp.body(), needle.as_bytes()) {
                 return Err(ExpectFailure::BodyMissing {
-                    needle: needle.clone(),
+                    needle: needle.into_owned(),
                 });
             }
         }
         for header in &self.headers {
-            header.check(resp)?;
+            header.check(resp, &scope)?;
         }
         match self.max_duration {
             Some(max) if resp.elapsed() > max => Err(ExpectFailure::TooSlow {
@@ -319,23 +323,45 @@ impl JsonCondition {
     }
 }
 
+/// A template's text: borrowed when it has no `{{ }}` (nothing to render
+/// on the response path), else rendered in `scope`.
+fn rendered<'t>(
+    template: &'t Template,
+    scope: &Scope<'_>,
+    what: impl FnOnce() -> String,
+) -> Result<std::borrow::Cow<'t, str>, ExpectFailure> {
+    if let Some(text) = template.as_static() {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    template
+        .render(scope)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|error| ExpectFailure::Expected {
+            path: what(),
+            error,
+        })
+}
+
 impl HeaderCondition {
-    fn check(&self, resp: &ResponseView<'_>) -> Result<(), ExpectFailure> {
+    fn check(&self, resp: &ResponseView<'_>, scope: &Scope<'_>) -> Result<(), ExpectFailure> {
         let value =
             resp.headers()
                 .first(&self.name)
                 .ok_or_else(|| ExpectFailure::HeaderMissing {
                     name: self.name.clone(),
                 })?;
-        match &self.check {
-            HeaderCheck::Present => Ok(()),
-            HeaderCheck::Equals(expected) if value == expected.as_bytes() => Ok(()),
-            HeaderCheck::Equals(expected) => Err(ExpectFailure::HeaderNotEqual {
-                name: self.name.clone(),
-                actual: String::from_utf8_lossy(value).into_owned(),
-                expected: expected.clone(),
-            }),
+        let HeaderCheck::Equals(expected) = &self.check else {
+            return Ok(());
+        };
+        let expected = rendered(expected, scope, || format!("header {}", self.name))?;
+        if value == expected.as_bytes() {
+            return Ok(());
         }
+        Err(ExpectFailure::HeaderNotEqual {
+            name: self.name.clone(),
+            actual: String::from_utf8_lossy(value).into_owned(),
+            expected: expected.into_owned(),
+        })
     }
 }
 

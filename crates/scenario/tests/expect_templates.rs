@@ -53,3 +53,31 @@ scenario.yaml:13:27: error: variable `nope` is not set by any earlier step
    |                           ^^^^"#
     );
 }
+
+#[test]
+fn body_contains_and_header_values_reading_unset_variables_are_errors() {
+    let source = r#"target: http://127.0.0.1:8000
+load: { users: 1, duration: 1s }
+users:
+  - name: u
+    journeys:
+      - name: j
+        steps:
+          - get: /me
+            expect:
+              body_contains: ["{{ usernme }}"]
+              headers: { x-user: "{{ nobody }}" }
+"#;
+    assert_eq!(
+        report(source),
+        r#"failed
+scenario.yaml:10:35: error: variable `usernme` is not set by any earlier step
+   |
+10 |               body_contains: ["{{ usernme }}"]
+   |                                   ^^^^^^^
+scenario.yaml:11:38: error: variable `nobody` is not set by any earlier step
+   |
+11 |               headers: { x-user: "{{ nobody }}" }
+   |                                      ^^^^^^"#
+    );
+}

@@ -13,7 +13,12 @@ use starling_scenario::expect::{
 use starling_scenario::expr::Expr;
 use starling_scenario::response::ResponseView;
 use starling_scenario::scope::{Scope, Vars, VuInfo};
+use starling_scenario::template::Template;
 use starling_scenario::value::Value;
+
+fn text(source: &str) -> Template {
+    Template::compile(source).unwrap()
+}
 
 fn headers() -> HeaderMap {
     let mut headers = HeaderMap::new();
@@ -246,7 +251,7 @@ fn json_exists_equals_and_conditions() {
 #[test]
 fn body_contains_headers_and_max_duration() {
     let contains = Expect {
-        body_contains: vec!["pending".into(), "settled".into()],
+        body_contains: vec![text("pending"), text("settled")],
         ..Expect::default()
     };
     assert_eq!(
@@ -257,7 +262,7 @@ fn body_contains_headers_and_max_duration() {
     let header = Expect {
         headers: vec![
             HeaderCondition::present("Location"),
-            HeaderCondition::equals("content-type", "application/json"),
+            HeaderCondition::equals("content-type", text("application/json")),
         ],
         ..Expect::default()
     };
@@ -271,7 +276,7 @@ fn body_contains_headers_and_max_duration() {
         "header `x-trace` is missing"
     );
     let wrong = Expect {
-        headers: vec![HeaderCondition::equals("Content-Type", "text/html")],
+        headers: vec![HeaderCondition::equals("Content-Type", text("text/html"))],
         ..Expect::default()
     };
     assert_eq!(
@@ -302,7 +307,7 @@ fn body_contains_headers_and_max_duration() {
 fn status_is_checked_first() {
     let expect = Expect {
         status: StatusMatch::code(200),
-        body_contains: vec!["x".into()],
+        body_contains: vec![text("x")],
         max_duration: Some(Duration::from_millis(1)),
         ..Expect::default()
     };

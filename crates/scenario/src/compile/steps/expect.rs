@@ -5,8 +5,8 @@
 //!   status: 201                 # or [200, 201], or 2xx
 //!   json: { $.status: pending, $.id: { exists: true }, $.amount: { satisfies: "value > 0" } }
 //!   # expected values are templates: `$.name: "{{ username }}"`
-//!   body_contains: widget       # or a list
-//!   headers: { content-type: application/json, x-request-id: true }   # true: present
+//!   body_contains: widget       # or a list; templates too
+//!   headers: { content-type: application/json, x-request-id: true }   # true: present; values are templates
 //!   max_duration: 500ms
 //! capture:
 //!   user_id: $.id               # JSONPath
@@ -106,27 +106,23 @@ pub(crate) fn compile(ctx: &mut Ctx, node: &Node, vars: &mut Vars) -> Option<Exp
         }
     }
     if let Some(n) = f.get("body_contains") {
-        match &n.kind {
-            Kind::Seq(items) => {
-                for item in items {
-                    match ctx.text(item, "`body_contains`") {
-                        Some(s) => expect.body_contains.push(s),
-                        None => ok = false,
-                    }
-                }
-            }
-            _ => match ctx.text(n, "`body_contains`") {
-                Some(s) => expect.body_contains.push(s),
+        let items = match &n.kind {
+            Kind::Seq(items) => items.iter().collect(),
+            _ => vec![n],
+        };
+        for item in items {
+            match templates::template(ctx, item, "`body_contains`", vars) {
+                Some(t) => expect.body_contains.push(t),
                 None => ok = false,
-            },
+            }
         }
     }
     if let Some(n) = f.get("headers") {
         for (name, _, value) in ctx.entries(n, "`headers`").unwrap_or_default() {
             match &value.kind {
                 Kind::Bool(true) => expect.headers.push(HeaderCondition::present(name)),
-                _ => match ctx.text(value, &format!("header `{name}`")) {
-                    Some(v) => expect.headers.push(HeaderCondition::equals(name, v)),
+                _ => match templates::template(ctx, value, &format!("header `{name}`"), vars) {
+                    Some(t) => expect.headers.push(HeaderCondition::equals(name, t)),
                     None => ok = false,
                 },
             }
