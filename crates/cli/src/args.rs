@@ -228,6 +228,13 @@ pub(crate) struct LoadArgs {
     /// Journeys each user runs, then it stops (closed model).
     #[arg(long, env = "STARLING_ITERATIONS")]
     pub(crate) iterations: Option<u64>,
+    /// Run only the journeys carrying one of these tags (a user type's
+    /// tags apply to all its journeys), e.g. --tags smoke,checkout.
+    #[arg(long, value_name = "TAG,..", env = "STARLING_TAGS")]
+    pub(crate) tags: Option<String>,
+    /// Leave out the journeys carrying any of these tags.
+    #[arg(long, value_name = "TAG,..", env = "STARLING_EXCLUDE_TAGS")]
+    pub(crate) exclude_tags: Option<String>,
 }
 
 #[derive(Debug, Args)]

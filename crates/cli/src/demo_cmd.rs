@@ -88,6 +88,8 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         duration: Some(args.duration.clone()),
         arrival_rate: None,
         iterations: None,
+        tags: None,
+        exclude_tags: None,
     };
     load_override(&load)?
         .apply(&mut plan.load)

@@ -78,6 +78,7 @@ pub(crate) fn prepare(args: &Scenario<'_>) -> Result<(Plan, RunConfig), Failure>
     load_override(args.load)?
         .apply(&mut plan.load)
         .map_err(Failure::Input)?;
+    apply_tags(args.load, &mut plan)?;
     let mut config = engine_config(args.engine, scenario_name(args.file))?;
     config.host = args.host.map(parse_host).transpose()?;
     for service in args.services {
@@ -182,6 +183,23 @@ pub(crate) fn load_override(args: &LoadArgs) -> Result<LoadOverride, Failure> {
         arrival_rate: args.arrival_rate,
         iterations: args.iterations,
     })
+}
+
+/// `--tags` and `--exclude-tags`: the plan cut down to the journeys asked
+/// for, or exit 2 when none is left.
+pub(crate) fn apply_tags(args: &LoadArgs, plan: &mut Plan) -> Result<(), Failure> {
+    let list = |flag: &Option<String>| {
+        flag.as_deref()
+            .map(starling_scenario::tags::TagFilter::parse_list)
+            .unwrap_or_default()
+    };
+    let filter = starling_scenario::tags::TagFilter {
+        keep: list(&args.tags),
+        exclude: list(&args.exclude_tags),
+    };
+    filter
+        .apply(plan)
+        .map_err(|e| Failure::Input(e.to_string()))
 }
 
 pub(crate) fn engine_config(

@@ -3,7 +3,7 @@
 //! every `Summary` the run produces: checkpoints and the final results.
 
 use indexmap::IndexMap;
-use starling_metrics::{LoadInfo, RunInfo, SegmentInfo, StageInfo};
+use starling_metrics::{LoadInfo, RunInfo, SegmentInfo, StageInfo, TagsInfo};
 use starling_scenario::Plan;
 
 use crate::config::RunConfig;
@@ -34,6 +34,10 @@ impl Stamp {
                 .collect(),
             iterations: plan.load.iterations,
             max_users: plan.load.max_users,
+            tags: (!plan.tags.is_empty()).then(|| TagsInfo {
+                keep: plan.tags.keep.clone(),
+                exclude: plan.tags.exclude.clone(),
+            }),
         };
         Stamp {
             scenario_hash: config.scenario_hash.clone(),

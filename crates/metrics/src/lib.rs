@@ -71,7 +71,7 @@ pub use summarize::RunMeta;
 pub use summary::{
     ExampleSummary, FORMAT, FunnelStep, JourneySummary, Latency, LoadInfo, OLDEST_VERSION,
     RequestSummary, RunInfo, SectionSummary, SegmentInfo, ServiceSummary, StageInfo, StepFailure,
-    Summary, TimePoint, Totals, VERSION,
+    Summary, TagsInfo, TimePoint, Totals, VERSION,
 };
 pub use trace_export::TraceExport;
 pub use trace_id::{IdError, SpanId, TraceId};

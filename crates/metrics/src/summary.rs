@@ -142,6 +142,20 @@ pub struct LoadInfo {
     /// The most users that may exist at once (open model).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_users: Option<u32>,
+    /// The part of the scenario run (`--tags`, `--exclude-tags`); absent
+    /// when the whole scenario ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<TagsInfo>,
+}
+
+/// `--tags a,b --exclude-tags c`: the journeys that ran carry one of
+/// `keep` (when not empty) and none of `exclude`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagsInfo {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keep: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
 }
 
 /// One stage of the curve; no duration means "until the iterations are

@@ -107,6 +107,7 @@ mod tests {
                     .collect(),
                 iterations,
                 max_users: Some(500),
+                tags: None,
             }),
             ..RunInfo::default()
         }

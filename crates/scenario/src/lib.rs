@@ -35,6 +35,8 @@
 //! - [`origin`]: the one parser of a URL's scheme, host and port (base
 //!   URLs and absolute URLs rendered at run time), hosts normalised.
 //! - [`threshold`]: pass/fail criteria kept in the plan.
+//! - [`tags`]: `--tags`/`--exclude-tags`, which cut a plan down to the
+//!   journeys asked for.
 //! - [`redact`]: what the engine keeps out of failure examples (secret
 //!   names, `redact:`, the values `env()` read).
 //! - [`template`], [`expr`], [`capture`], [`expect`], [`scope`],
@@ -54,6 +56,7 @@ pub mod plan;
 pub mod redact;
 pub mod response;
 pub mod scope;
+pub mod tags;
 pub mod template;
 pub mod threshold;
 pub mod value;

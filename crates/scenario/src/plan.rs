@@ -59,6 +59,9 @@ pub struct Plan {
     pub seed: Option<u64>,
     /// What failure examples must not show (see [`crate::redact`]).
     pub redact: crate::redact::Redact,
+    /// The `--tags`/`--exclude-tags` filter this plan was cut down by
+    /// (empty: the whole scenario).
+    pub tags: crate::tags::TagFilter,
 }
 
 /// A scheme, host and port, with an optional path prefix, e.g.
@@ -134,6 +137,8 @@ pub struct UserType {
     pub headers: Vec<(String, Template)>,
     /// The journeys this user type picks from, by their weight.
     pub journeys: Vec<JourneyId>,
+    /// `tags:`: they apply to every journey of the type (see [`crate::tags`]).
+    pub tags: Vec<String>,
 }
 
 /// What a user does between two journeys.
@@ -164,6 +169,8 @@ pub struct Journey {
     /// Data sources this journey's templates read; the engine draws a row
     /// from each at the start of an iteration.
     pub data: Vec<DataId>,
+    /// `tags:`, for `--tags`/`--exclude-tags` (its user type's apply too).
+    pub tags: Vec<String>,
 }
 
 /// One thing a journey does. Each kind has its own module with its compile

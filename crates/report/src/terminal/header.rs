@@ -24,6 +24,14 @@ pub(super) fn render(summary: &Summary, out: &mut impl Write, style: &Style<'_>)
     if run.stopped_early {
         line.push_str(" · stopped early");
     }
+    if let Some(tags) = run.load.as_ref().and_then(|l| l.tags.as_ref()) {
+        if !tags.keep.is_empty() {
+            line.push_str(&format!(" · tags {}", tags.keep.join(",")));
+        }
+        if !tags.exclude.is_empty() {
+            line.push_str(&format!(" · excluding tags {}", tags.exclude.join(",")));
+        }
+    }
     if style.opts.color {
         writeln!(out, "\x1b[1m{line}\x1b[0m")?;
     } else {

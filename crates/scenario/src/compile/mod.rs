@@ -321,6 +321,7 @@ fn compile_root(ctx: &mut Ctx, root: &Node) -> Option<Plan> {
             names: redact_names,
             env_values: std::mem::take(&mut ctx.env_values),
         },
+        tags: crate::tags::TagFilter::default(),
     };
     if let Some(node) = top.get("thresholds") {
         plan.thresholds = thresholds::compile(ctx, node, &plan);

@@ -12,9 +12,9 @@ use crate::plan::{Journey, UserType, Wait};
 use crate::raw::{Node, Span};
 
 pub(crate) const USER_KEYS: &[&str] = &[
-    "name", "weight", "count", "wait", "on_start", "on_stop", "headers", "journeys",
+    "name", "weight", "count", "wait", "on_start", "on_stop", "headers", "journeys", "tags",
 ];
-pub(crate) const JOURNEY_KEYS: &[&str] = &["name", "weight", "steps"];
+pub(crate) const JOURNEY_KEYS: &[&str] = &["name", "weight", "steps", "tags"];
 
 pub(crate) fn compile_all(ctx: &mut Ctx, node: &Node) -> Option<(Vec<UserType>, Vec<Journey>)> {
     let items = ctx.seq(node, "`users`")?;
@@ -147,6 +147,7 @@ fn one(
         .get("headers")
         .map(|n| headers::header_map(ctx, n, &mut Vars::open()))
         .unwrap_or_default();
+    let tags = f.get("tags").map(|n| tags(ctx, n)).unwrap_or_default();
 
     ctx.journey = None;
     let mut start_vars = Vars::new();
@@ -196,6 +197,7 @@ fn one(
         on_stop,
         headers,
         journeys: (first_journey..first_journey + journeys.len()).collect(),
+        tags,
     };
     Some((ut, weight, journeys))
 }
@@ -220,6 +222,7 @@ fn journey(
         check_unique(ctx, names, name, *span, "journey");
     }
     let weight = weight(ctx, f.get("weight"));
+    let tags = f.get("tags").map(|n| tags(ctx, n)).unwrap_or_default();
     ctx.journey = Some(id);
     let mut vars = start_vars.clone();
     vars.used_data.clear();
@@ -249,5 +252,29 @@ fn journey(
         steps,
         funnel,
         data: vars.used_data.into_iter().collect(),
+        tags,
     })
+}
+
+/// `tags: [smoke, checkout]`: names `--tags a,b` can select, so no comma
+/// or space in one.
+fn tags(ctx: &mut Ctx, node: &Node) -> Vec<String> {
+    let Some(items) = ctx.seq(node, "`tags`") else {
+        return Vec::new();
+    };
+    let mut tags = Vec::with_capacity(items.len());
+    for item in items {
+        let Some(tag) = ctx.text(item, "a tag") else {
+            continue;
+        };
+        if tag.is_empty() || tag.contains(|c: char| c == ',' || c.is_whitespace()) {
+            ctx.sink.error(
+                item.span,
+                format!("tag `{tag}` cannot be selected by `--tags`: a tag is one word, without `,` or spaces"),
+            );
+        } else if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    tags
 }
