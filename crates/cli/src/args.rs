@@ -31,6 +31,24 @@ pub(crate) enum Command {
     /// Run a scenario file against its target.
     #[command(after_long_help = EXIT_CODES)]
     Run(Box<RunArgs>),
+    /// Write a scenario to start from: a commented starter, or the
+    /// requests of a browser's HAR recording (`--from-har`).
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "starling.yaml", value_name = "PATH")]
+        path: PathBuf,
+        /// A HAR file (a browser's network recording, "Save all as HAR"):
+        /// its API calls in order, static assets left out, reused ids
+        /// captured, one service per origin.
+        #[arg(long, value_name = "FILE.har")]
+        from_har: Option<PathBuf>,
+        /// Where to write it (the same as PATH).
+        #[arg(short, long, value_name = "PATH", conflicts_with = "path")]
+        output: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check a scenario file without sending anything.
     Validate {
         /// The scenario file.

@@ -10,6 +10,8 @@ mod compare_cmd;
 mod completions_cmd;
 mod demo_cmd;
 mod exit;
+mod har;
+mod init_cmd;
 mod kube_cmd;
 mod load_override;
 mod merge_cmd;
@@ -47,6 +49,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_cmd::run(*args),
+        Command::Init {
+            path,
+            from_har,
+            output,
+            force,
+        } => init_cmd::init(output.as_ref().unwrap_or(&path), from_har.as_deref(), force),
         Command::Validate { file } => validate_cmd::validate(&file).map(|()| Exit::Ok),
         Command::Schema => validate_cmd::schema().map(|()| Exit::Ok),
         Command::Demo(args) => demo_cmd::demo(args),

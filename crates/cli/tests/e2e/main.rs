@@ -6,6 +6,8 @@
 //! # Layout
 //! - `support`: the `Demo` fixture and the `starling` command builders.
 //! - `validate`: `validate` and `schema`.
+//! - `init`: `init`'s starter and a HAR's conversion, run against the demo.
+//! - `init_har`: a HAR recorded in headless Chromium → `init --from-har` → run.
 //! - `bad_input`: flags and files refused with exit 2 before any load.
 //! - `checkout`: the checkout example's counts, journeys, funnel, services.
 //! - `polling`, `login`, `services`, `open_model`, `features`: the other
@@ -31,6 +33,8 @@ mod demo_cmd;
 mod env_vars;
 mod features;
 mod html_report;
+mod init;
+mod init_har;
 mod kube;
 mod load_flags;
 mod login;
