@@ -36,7 +36,9 @@ pub(crate) struct Converted {
 pub(crate) fn convert_file(path: &Path) -> Result<Converted, Failure> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("cannot read {}: {e}", path.display())))?;
-    let har: model::Har = serde_json::from_str(&text).map_err(|e| {
+    // Some tools start their HAR with a byte order mark, which JSON forbids.
+    let json = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let har: model::Har = serde_json::from_str(json).map_err(|e| {
         // serde_json's message ends in " at line L column C"; the location
         // goes first instead, as in every other located error.
         let message = e.to_string();
