@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 use starling_metrics::{LoadInfo, RunInfo, SegmentInfo, StageInfo, TagsInfo};
-use starling_scenario::Plan;
+use starling_scenario::{Plan, ServiceOrigin};
 
 use crate::config::RunConfig;
 use crate::segment::Segment;
@@ -15,6 +15,7 @@ pub(crate) struct Stamp {
     scenario_hash: Option<String>,
     segment: Option<SegmentInfo>,
     targets: IndexMap<String, String>,
+    guessed_services: Vec<String>,
     load: LoadInfo,
 }
 
@@ -43,6 +44,12 @@ impl Stamp {
             scenario_hash: config.scenario_hash.clone(),
             segment: segment_info(config.segment),
             targets: targets.describe(plan),
+            guessed_services: plan
+                .services
+                .iter()
+                .filter(|s| s.origin == ServiceOrigin::Guessed)
+                .map(|s| s.name.clone())
+                .collect(),
             load,
         }
     }
@@ -51,6 +58,7 @@ impl Stamp {
         run.scenario_hash.clone_from(&self.scenario_hash);
         run.segment = self.segment;
         run.targets.clone_from(&self.targets);
+        run.guessed_services.clone_from(&self.guessed_services);
         run.load = Some(self.load.clone());
         run.starling = Some(env!("CARGO_PKG_VERSION").to_owned());
     }

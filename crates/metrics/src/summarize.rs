@@ -112,6 +112,7 @@ pub(crate) fn build(
             host: None,
             // Stamped, like the hash, by whoever knows the plan.
             targets: IndexMap::new(),
+            guessed_services: Vec::new(),
             load: None,
             starling: None,
             trace_export: None,

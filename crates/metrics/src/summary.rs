@@ -119,6 +119,11 @@ pub struct RunInfo {
     /// order (absent in older files).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub targets: IndexMap<String, String>,
+    /// Service labels starling guessed from a request path's first
+    /// segment (no `services:` entry claims the path): shown as guesses,
+    /// since `/login` or `/me` need not be services of the system.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub guessed_services: Vec<String>,
     /// The load as planned (absent in older files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load: Option<LoadInfo>,

@@ -87,6 +87,19 @@ pub struct Service {
     /// Declared under `services:`; requests with `service: name` go here
     /// instead of to the target.
     pub base_url: Option<BaseUrl>,
+    /// Whether the user named it or starling guessed it from a path.
+    pub origin: ServiceOrigin,
+}
+
+/// Where a service's name comes from. A guessed one (a path's first
+/// segment behind a gateway: `/login`, `/me`) may not be a service of the
+/// system at all, so every output says it is a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceOrigin {
+    /// Under `services:` (with a base URL and maybe path prefixes).
+    Declared,
+    /// The first path segment of a request no declared service claims.
+    Guessed,
 }
 
 /// The load shape. Every shape in the file (users + spawn rate + duration,

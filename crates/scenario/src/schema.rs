@@ -98,7 +98,13 @@ pub fn schema() -> Value {
         "additionalProperties": false,
         "properties": {
             "target": { "type": "string", "description": "base URL, e.g. http://127.0.0.1:8000" },
-            "services": { "type": "object", "additionalProperties": { "type": "string" } },
+            "services": { "type": "object", "additionalProperties": { "anyOf": [
+                { "type": "string", "description": "the service's base URL" },
+                { "type": "object", "required": ["url"], "additionalProperties": false,
+                  "properties": {
+                    "url": { "type": "string", "description": "the service's base URL" },
+                    "paths": { "type": "array", "items": { "type": "string", "pattern": "^/[^?#{]*[^/?#{]" },
+                        "description": "path prefixes routed to this service (`/orders` matches `/orders` and `/orders/1`, not `/ordersx`)" } } } ] } },
             "load": { "$ref": "#/$defs/load" },
             "users": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/userType" } },
             "data": { "type": "object", "additionalProperties": { "$ref": "#/$defs/dataSource" } },

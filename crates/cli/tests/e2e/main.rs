@@ -23,6 +23,7 @@
 //! - `prometheus`: `--metrics-addr` scraped by a real Prometheus.
 //! - `trust`: runs that must end and keep their results whatever happens.
 //! - `secrets`: no planted secret reaches any output.
+//! - `service_paths`: services declared with path prefixes; guesses marked.
 //! - `tags`: `--tags` and `--exclude-tags` run part of a scenario.
 //! - `terminal_safety`: control characters from the scenario are escaped.
 //! - `verdicts`: thresholds, exit codes, output paths and safe writes.
@@ -44,6 +45,7 @@ mod prometheus;
 mod results_cmds;
 mod secrets;
 mod segments;
+mod service_paths;
 mod services;
 mod signals;
 mod support;

@@ -64,8 +64,15 @@ fn services(summary: &Summary, out: &mut impl Write, style: &Style<'_>) -> io::R
         if slowest && style.opts.color {
             p95 = p95.fg(Color::Yellow);
         }
+        // A label guessed from a path (`/login`) is not presented as one
+        // of the system's services.
+        let shown = if summary.run.guessed_services.iter().any(|g| g == *name) {
+            format!("{name} (guessed from path)")
+        } else {
+            (*name).clone()
+        };
         table.add_row(vec![
-            Cell::new(name),
+            Cell::new(shown),
             Cell::new(count(s.requests)),
             Cell::new(rate(s.rps)),
             style.alarm(percent(s.failure_ratio), s.failures > 0),

@@ -70,6 +70,9 @@ pub(crate) struct Ctx {
     pub(crate) services: Vec<Service>,
     /// Declared services by name (those with a base URL).
     pub(crate) declared: BTreeMap<String, usize>,
+    /// `services: { x: { paths: [..] } }`: the path prefixes that route a
+    /// request to a declared service, with where each is written.
+    pub(crate) prefixes: Vec<names::Prefix>,
     pub(crate) requests: Vec<RequestInfo>,
     pub(crate) sections: Vec<SectionInfo>,
     /// Data sources by the variable name they bind.
@@ -93,6 +96,7 @@ impl Ctx {
             has_target: false,
             services: Vec::new(),
             declared: BTreeMap::new(),
+            prefixes: Vec::new(),
             requests: Vec::new(),
             sections: Vec::new(),
             data_names: BTreeMap::new(),

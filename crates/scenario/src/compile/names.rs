@@ -1,15 +1,19 @@
 //! The target, the services table, and which service a request lands on.
 //!
-//! Declared services have a base URL; other service labels are derived
+//! Declared services have a base URL, and may claim path prefixes
+//! (`orders: { url: .., paths: [/orders, /carts] }`): a request whose path
+//! starts with one goes to that service. Other service labels are guessed
 //! from a request path's first segment (`/orders/..` → `orders`), so the
-//! per-service view works with no configuration behind a gateway. A derived
-//! label that equals a declared name is the same service: traffic to
-//! `payments` through the gateway and directly is one service's load.
+//! per-service view works with no configuration behind a gateway, and are
+//! marked as guesses ([`ServiceOrigin::Guessed`]). A guessed label that
+//! equals a declared name is the same service: traffic to `payments`
+//! through the gateway and directly is one service's load.
 
 use super::Ctx;
 use crate::origin::{OriginText, split_url};
-use crate::plan::{Base, BaseUrl, Service, ServiceId};
+use crate::plan::{Base, BaseUrl, Service, ServiceId, ServiceOrigin};
 use crate::raw::Node;
+use crate::raw::Span;
 use crate::suggest;
 
 impl BaseUrl {
@@ -64,19 +68,109 @@ pub(crate) fn target(ctx: &mut Ctx, node: &Node) -> Option<BaseUrl> {
     base_url(ctx, node, "`target`")
 }
 
+/// The keys of a service's map form.
+pub(crate) const SERVICE_KEYS: &[&str] = &["url", "paths"];
+
+/// A path prefix a declared service claims.
+#[derive(Debug, Clone)]
+pub(crate) struct Prefix {
+    /// Without a trailing slash (`/` itself is refused: it claims all).
+    pub(crate) path: String,
+    pub(crate) service: ServiceId,
+    pub(crate) span: Span,
+}
+
+/// `services:`: `name: URL`, or `name: { url: URL, paths: [/a, /b] }`.
 pub(crate) fn declare_services(ctx: &mut Ctx, node: &Node) {
     let Some(entries) = ctx.entries(node, "`services`") else {
         return;
     };
     for (name, _, value) in entries {
-        if let Some(url) = base_url(ctx, value, &format!("service `{name}`")) {
-            ctx.declared.insert(name.to_owned(), ctx.services.len());
-            ctx.services.push(Service {
-                name: name.to_owned(),
-                base_url: Some(url),
-            });
+        let what = format!("service `{name}`");
+        let (url, paths) = match &value.kind {
+            crate::raw::Kind::Map(_) => {
+                let Some(f) = ctx.map(value, &what, SERVICE_KEYS) else {
+                    continue;
+                };
+                let url = match f.get("url") {
+                    Some(n) => base_url(ctx, n, &what),
+                    None => {
+                        ctx.sink
+                            .error(value.span, format!("{what} needs a `url`: its base URL"));
+                        None
+                    }
+                };
+                (url, f.get("paths"))
+            }
+            _ => (base_url(ctx, value, &what), None),
+        };
+        let Some(url) = url else { continue };
+        let id = ctx.services.len();
+        ctx.declared.insert(name.to_owned(), id);
+        ctx.services.push(Service {
+            name: name.to_owned(),
+            base_url: Some(url),
+            origin: ServiceOrigin::Declared,
+        });
+        if let Some(paths) = paths {
+            declare_prefixes(ctx, paths, id, name);
         }
     }
+}
+
+/// A service's `paths:`, each checked against the prefixes declared so far:
+/// two services may not claim overlapping paths, or where a request goes
+/// would depend on the order they are written in.
+fn declare_prefixes(ctx: &mut Ctx, node: &Node, service: ServiceId, name: &str) {
+    let Some(items) = ctx.seq(node, "`paths`") else {
+        return;
+    };
+    for item in items {
+        let Some(text) = ctx.string(item, "a path prefix") else {
+            continue;
+        };
+        let path = text.trim_end_matches('/');
+        if !text.starts_with('/') || path.is_empty() || text.contains(['?', '#', '{']) {
+            ctx.sink.error(
+                item.span,
+                format!("path prefix `{text}` of service `{name}` must be a path like `/orders` (not `/`, no query or template)"),
+            );
+            continue;
+        }
+        let clash = ctx
+            .prefixes
+            .iter()
+            .find(|p| p.service != service && (claims(&p.path, path) || claims(path, &p.path)));
+        if let Some(other) = clash {
+            let message = format!(
+                "path prefix `{path}` of service `{name}` overlaps `{}` of service `{}` (line {}): \
+                 a request path must match one service's prefixes only",
+                other.path, ctx.services[other.service].name, other.span.line
+            );
+            ctx.sink.error(item.span, message);
+            continue;
+        }
+        ctx.prefixes.push(Prefix {
+            path: path.to_owned(),
+            service,
+            span: item.span,
+        });
+    }
+}
+
+/// Whether `prefix` claims `path` at a segment boundary: `/orders` claims
+/// `/orders`, `/orders/1` and `/orders?x`, not `/ordersx`.
+pub(crate) fn claims(prefix: &str, path: &str) -> bool {
+    path.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+}
+
+/// The declared service whose path prefix a relative URL starts with.
+fn prefixed(ctx: &Ctx, url: &str) -> Option<ServiceId> {
+    ctx.prefixes
+        .iter()
+        .find(|p| claims(&p.path, url))
+        .map(|p| p.service)
 }
 
 /// The label derived from a path: its first segment, without a query.
@@ -103,6 +197,7 @@ fn label_id(ctx: &mut Ctx, label: &str) -> ServiceId {
     ctx.services.push(Service {
         name: label.to_owned(),
         base_url: None,
+        origin: ServiceOrigin::Guessed,
     });
     ctx.services.len() - 1
 }
@@ -147,6 +242,9 @@ pub(crate) fn route(
         );
         return None;
     }
+    if let Some(id) = prefixed(ctx, url) {
+        return Some((Base::Service(id), id));
+    }
     if !ctx.has_target {
         ctx.sink.error(
             url_node.span,
@@ -189,5 +287,14 @@ mod tests {
             derived_label("http://127.0.0.1:8004/payments/1"),
             "payments"
         );
+    }
+
+    #[test]
+    fn prefixes_claim_at_segment_boundaries() {
+        assert!(claims("/orders", "/orders"));
+        assert!(claims("/orders", "/orders/{{ id }}"));
+        assert!(claims("/orders", "/orders?page=2"));
+        assert!(!claims("/orders", "/ordersx"));
+        assert!(!claims("/orders/1", "/orders"));
     }
 }
