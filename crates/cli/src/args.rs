@@ -49,6 +49,9 @@ pub(crate) enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// One user runs each journey once and prints every request, response,
+    /// capture and expectation (secrets redacted); exit 1 if one failed.
+    Try(Box<TryArgs>),
     /// Check a scenario file without sending anything.
     Validate {
         /// The scenario file.
@@ -181,8 +184,33 @@ pub(crate) struct RunArgs {
     /// are written when it ends); the UI stays up until Ctrl-C.
     #[arg(long)]
     pub(crate) ui: bool,
+    /// Run as `starling try` does instead: one user, each journey once (or
+    /// --iterations times), every request shown; the load is ignored.
+    #[arg(long)]
+    pub(crate) debug: bool,
     #[command(flatten)]
     pub(crate) web: WebArgs,
+}
+
+/// `starling try SCENARIO`: the scenario's journeys, one user at a time.
+#[derive(Debug, Args)]
+pub(crate) struct TryArgs {
+    /// The scenario file.
+    pub(crate) file: PathBuf,
+    /// How many times each journey runs.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) iterations: u64,
+    /// Wait the think steps and waits between journeys (skipped otherwise).
+    #[arg(long)]
+    pub(crate) keep_think: bool,
+    /// Base URL that replaces the scenario's `target`, e.g. http://127.0.0.1:8000
+    #[arg(long, env = "STARLING_HOST")]
+    pub(crate) host: Option<String>,
+    /// Replaces a service's base URL: NAME=URL (repeatable).
+    #[arg(long = "service", value_name = "NAME=URL")]
+    pub(crate) services: Vec<String>,
+    #[command(flatten)]
+    pub(crate) engine: EngineArgs,
 }
 
 /// `starling ui SCENARIO`: the scenario and flags of `run`, as the start

@@ -24,6 +24,8 @@ pub(crate) enum Exit {
     Incomplete,
     ThresholdFailed,
     ThresholdAborted,
+    /// `starling try`: a journey failed (exit 1, as a failed check).
+    JourneyFailed,
     Signalled(Signal),
 }
 
@@ -48,7 +50,7 @@ impl Exit {
     pub(crate) fn code(self) -> ExitCode {
         ExitCode::from(match self {
             Exit::Ok => 0,
-            Exit::Incomplete => 1,
+            Exit::Incomplete | Exit::JourneyFailed => 1,
             Exit::ThresholdFailed => 99,
             Exit::ThresholdAborted => 98,
             // 128 + the signal's number, as a shell reports a process the

@@ -23,6 +23,8 @@ mod run_cmd;
 mod safe_write;
 mod signals;
 mod start_at;
+mod try_cmd;
+mod try_render;
 mod ui_cmd;
 mod ui_load;
 mod validate_cmd;
@@ -48,7 +50,9 @@ pub(crate) enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) if args.debug => try_cmd::run_debug(*args),
         Command::Run(args) => run_cmd::run(*args),
+        Command::Try(args) => try_cmd::try_scenario(*args),
         Command::Init {
             path,
             from_har,

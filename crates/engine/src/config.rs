@@ -1,5 +1,5 @@
 //! How a run is set up beyond what the Plan says: workers, host override,
-//! seed, shutdown grace, TLS settings, HTTP version, tracing.
+//! seed, shutdown grace, TLS settings, HTTP version, tracing, debugging.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -7,6 +7,7 @@ use std::time::Duration;
 use starling_http::HttpVersion;
 use starling_scenario::BaseUrl;
 
+use crate::debug::DebugSink;
 use crate::segment::Segment;
 use crate::trace::TraceConfig;
 
@@ -39,6 +40,9 @@ pub struct RunConfig {
     pub start_at: Option<std::time::SystemTime>,
     /// Trace context and sampling (`--no-trace`, `--trace-sample`).
     pub trace: TraceConfig,
+    /// A debug run's sink (`starling try`): every user hands it what it
+    /// did. `None` on a load run.
+    pub debug: Option<DebugSink>,
 }
 
 impl Default for RunConfig {
@@ -57,6 +61,7 @@ impl Default for RunConfig {
             segment: Segment::WHOLE,
             start_at: None,
             trace: TraceConfig::default(),
+            debug: None,
         }
     }
 }

@@ -9,6 +9,7 @@ use tokio::time::Instant;
 use starling_metrics::{FailureCategory, FailureExample, JourneyOutcome};
 use starling_scenario::{Exhausted, JourneyId};
 
+use crate::debug::{DebugEvent, Part};
 use crate::feeder::NoRow;
 use crate::pacer::Start;
 use crate::steps::{self, Flow};
@@ -35,9 +36,20 @@ impl Ended {
 
 /// Runs one journey that was due at `start.intended`.
 pub(crate) async fn run(worker: &Worker, vu: &mut Vu, start: Start) -> Ended {
-    let Some(id) = worker.pick_journey(vu.user_type, &mut vu.rng) else {
+    // A debug run goes through the journeys in order instead of by weight.
+    let picked = match &vu.debug {
+        None => worker.pick_journey(vu.user_type, &mut vu.rng),
+        Some(_) => crate::debug::journey_in_order(&worker.plan, vu.user_type, vu.iteration),
+    };
+    let Some(id) = picked else {
         return Ended::STOP;
     };
+    if let Some(debug) = &vu.debug {
+        debug.emit(DebugEvent::PartStarted {
+            part: Part::Journey,
+            name: worker.plan.journeys[id].name.clone(),
+        });
+    }
     let plan = &worker.plan;
     let started = start.now;
     let lag = started.saturating_duration_since(start.intended);
@@ -165,6 +177,13 @@ impl<'w> Started<'w> {
     /// the user's secrets redacted from it. (By reference: moving the
     /// whole state into the call cost a 500-byte copy per journey.)
     fn finish(&mut self, vu: &mut Vu, outcome: JourneyOutcome) {
+        if let Some(debug) = &vu.debug {
+            debug.emit(DebugEvent::PartEnded {
+                part: Part::Journey,
+                name: self.it.journey_name.to_string(),
+                passed: outcome == JourneyOutcome::Success,
+            });
+        }
         let duration = self.started.elapsed();
         self.keep(outcome, duration, Some(vu));
         self.ended = Some((outcome, duration));

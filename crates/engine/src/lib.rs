@@ -24,12 +24,15 @@
 //! - `control` — the stop channel (Ctrl-C, tests, a web UI), and live
 //!   changes of load; `steering` — the typed change, its checks, the
 //!   target a UI shows.
+//! - `debug` — `starling try`'s seam: typed, redacted events of what one
+//!   user did, handed to a sink the user carries (`None` on load runs).
 //! - `thresholds` — the plan's thresholds by name, and the live watch of
 //!   those that abort the run.
 
 mod catalog;
 mod config;
 mod control;
+mod debug;
 mod drive;
 mod drivers;
 mod error;
@@ -54,6 +57,10 @@ mod worker;
 
 pub use config::RunConfig;
 pub use control::{Control, RunState};
+pub use debug::{
+    DEBUG_BODY_BYTES, DebugEvent, DebugSink, ExpectationResult, Part, ReceivedResponse,
+    SentRequest, debug_plan,
+};
 pub use error::EngineError;
 pub use round::Round;
 pub use run::{RunOutcome, run};

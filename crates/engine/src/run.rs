@@ -116,6 +116,7 @@ pub fn run(
             active_users: active_users.clone(),
             peak_users: peak_users.clone(),
             reports: tx.clone(),
+            debug: config.debug.clone(),
         };
         match worker::spawn(init) {
             Ok(thread) => threads.push(thread),

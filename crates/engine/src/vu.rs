@@ -15,6 +15,7 @@ use starling_scenario::scope::{Scope, Vars, VuInfo};
 use starling_scenario::{UserTypeId, Wait};
 
 use crate::control::RunState;
+use crate::debug::{DebugEvent, Part};
 use crate::journey;
 use crate::pacer::{Pacer, Start};
 use crate::steps::{self, Flow};
@@ -41,6 +42,9 @@ pub(crate) struct Vu {
     /// Trace and span ids, and the ranks of failed samples: seeded from
     /// the OS, never from `--seed` (see `TraceIds::new`).
     pub(crate) ids: fastrand::Rng,
+    /// Where a debug run (`starling try`) tells what this user does;
+    /// `None` on a load run, where each hook costs one branch.
+    pub(crate) debug: Option<crate::debug::DebugSink>,
 }
 
 /// What one journey iteration carries from step to step.
@@ -226,7 +230,13 @@ pub(crate) async fn live(
     // Dropped with the task, however it ends.
     let _alive = alive;
     let user_type = &worker.plan.user_types[vu.user_type];
-    if run_hook(&worker, &mut vu, &user_type.on_start, "on_start").await {
+    if let Some(debug) = &vu.debug {
+        debug.emit(DebugEvent::UserStarted {
+            user_type: user_type.name.clone(),
+            vu: vu.id,
+        });
+    }
+    if run_hook(&worker, &mut vu, &user_type.on_start, Part::OnStart).await {
         // Where a journey's (large, ~2 KiB) state lives. A user that waits
         // between journeys, or for arrivals, holds it on the heap only while
         // a journey runs, so an idle user costs little memory. A user that
@@ -243,7 +253,7 @@ pub(crate) async fn live(
         }
     }
     if worker.state() != RunState::Abort {
-        run_hook(&worker, &mut vu, &user_type.on_stop, "on_stop").await;
+        run_hook(&worker, &mut vu, &user_type.on_stop, Part::OnStop).await;
     }
     vu.session.close();
 }
@@ -295,6 +305,7 @@ async fn journeys<R: RunJourney>(
         // instead of coming straight back (a failing system would get more
         // requests than a healthy one).
         if !ended.skipped_think.is_zero()
+            && vu.debug.as_ref().is_none_or(|debug| debug.keeps_think())
             && !worker
                 .wait_until_running(tokio::time::Instant::now() + ended.skipped_think, handle)
                 .await
@@ -342,16 +353,33 @@ async fn run_hook(
     worker: &Worker,
     vu: &mut Vu,
     steps_: &[starling_scenario::Step],
-    name: &str,
+    part: Part,
 ) -> bool {
     if steps_.is_empty() {
         return true;
     }
+    let name = match part {
+        Part::OnStop => "on_stop",
+        Part::OnStart | Part::Journey => "on_start",
+    };
+    if let Some(debug) = &vu.debug {
+        debug.emit(DebugEvent::PartStarted {
+            part,
+            name: name.to_owned(),
+        });
+    }
     // A hook's requests carry a trace of their own, but keep no samples.
     let trace = worker.trace_context(&mut vu.ids);
     let mut it = Iteration::new(None, Rc::from(name), std::time::Duration::ZERO, trace, None);
-    !matches!(
-        steps::run_list(worker, vu, &mut it, steps_).await,
-        Flow::StopUser
-    )
+    let flow = steps::run_list(worker, vu, &mut it, steps_).await;
+    if let Some(debug) = &vu.debug
+        && flow != Flow::StopUser
+    {
+        debug.emit(DebugEvent::PartEnded {
+            part,
+            name: name.to_owned(),
+            passed: flow == Flow::Passed,
+        });
+    }
+    flow != Flow::StopUser
 }

@@ -71,6 +71,8 @@ pub(crate) struct WorkerInit {
     /// The most users alive at once, kept as they start.
     pub(crate) peak_users: Arc<AtomicU64>,
     pub(crate) reports: Sender<Report>,
+    /// A debug run's sink, handed to every user.
+    pub(crate) debug: Option<crate::debug::DebugSink>,
 }
 
 /// State shared by all tasks of one worker thread.
@@ -111,6 +113,7 @@ pub(crate) struct Worker {
     /// Header names of the plan whose values are secret, as written.
     pub(crate) secret_headers: Vec<String>,
     pub(crate) export: Option<ExportQueue>,
+    debug: Option<crate::debug::DebugSink>,
 }
 
 /// Runs a worker thread to its end.
@@ -242,6 +245,7 @@ impl Worker {
             id_seed: fastrand::u64(..),
             secret_headers: crate::trace::secret_header_names(&plan, &plan.redact),
             export: init.export,
+            debug: init.debug,
             plan,
         })
     }
@@ -460,6 +464,7 @@ impl Worker {
             ids: fastrand::Rng::with_seed(
                 self.id_seed ^ number.wrapping_mul(0xD1B5_4A32_D192_ED03),
             ),
+            debug: self.debug.clone(),
         };
         let alive = vu::Alive::new(self.clone(), number);
         self.users.borrow_mut().spawn_local(vu::live(

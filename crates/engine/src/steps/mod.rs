@@ -81,6 +81,12 @@ pub(crate) fn run_list<'a>(
 /// must say why, though no request failed. The message may quote a value
 /// the user holds, so the user's secrets are redacted from it.
 pub(crate) fn expression_failed(worker: &Worker, vu: &Vu, it: &mut Iteration, message: &str) {
+    if let Some(debug) = &vu.debug {
+        let redactor = crate::debug::redactor(worker, vu, &[], "", &[]);
+        debug.emit(crate::debug::DebugEvent::TemplateFailed {
+            error: redactor.text(message),
+        });
+    }
     worker.journey_example(
         it.journey,
         FailureCategory::Template,

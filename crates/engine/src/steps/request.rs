@@ -20,6 +20,7 @@ use tokio::time::Instant;
 
 use super::header_list::HeaderList;
 use super::{Flow, failed};
+use crate::debug::{DebugEvent, SentRequest};
 use crate::redact::Redactor;
 use crate::target::{Origin, parse_absolute};
 use crate::trace::{Sent, UrlBase};
@@ -71,6 +72,12 @@ pub(crate) async fn send(
     let prepared = match prepared {
         Ok(prepared) => prepared,
         Err(message) => {
+            if let Some(debug) = &vu.debug {
+                let redactor = crate::debug::redactor(worker, vu, &[], "", &[]);
+                debug.emit(DebugEvent::TemplateFailed {
+                    error: redactor.text(&message),
+                });
+            }
             // Nothing was sent, so nothing is counted as a request: the
             // server's counts and ours must agree.
             let example = || FailureExample {
@@ -150,6 +157,24 @@ pub(crate) async fn send(
             None => timeout,
         },
     };
+    if let Some(debug) = &vu.debug {
+        let request = &request;
+        let redactor = crate::debug::redactor(
+            worker,
+            vu,
+            request.headers,
+            request.path_and_query,
+            request.body,
+        );
+        let headers = request.headers.iter().map(|(n, v)| (*n, Cow::Borrowed(*v)));
+        debug.emit(DebugEvent::RequestSent(Box::new(SentRequest {
+            method: request.method.to_owned(),
+            url: redactor.text(&prepared.url()),
+            headers: crate::debug::headers(worker, &redactor, headers),
+            body: crate::debug::body(&redactor, request.body),
+            body_len: request.body.len(),
+        })));
+    }
     let in_flight = InFlight::new(worker, step.id);
     let sent_at = in_flight.started;
     let result = vu.session.send_from(&request, sent_at).await;
@@ -181,6 +206,15 @@ pub(crate) async fn send(
             sent.failure = Some(category);
             sent.message = &message;
             it.record(&sent);
+            if let Some(debug) = &vu.debug {
+                let redactor =
+                    crate::debug::redactor(worker, vu, header_refs, &prepared.path, &prepared.body);
+                debug.emit(DebugEvent::RequestFailed {
+                    error: redactor.text(&message),
+                    connect: timings.connect,
+                    total: timings.total,
+                });
+            }
             let example = |redactor: &mut Redactor<'_>| {
                 redactor.request(header_refs, &prepared.path, &prepared.body);
                 FailureExample {
@@ -233,12 +267,23 @@ pub(crate) async fn send(
         Ok(response) => {
             let received = Received(response);
             let response = &received.0;
-            let outcome = {
+            let debugging = vu.debug.is_some();
+            let (outcome, described) = {
                 let info = vu.info();
                 let view = received.view();
                 let scope = scope(&vu.vars, info, it, Some(&view));
-                with_rng(&mut vu.rng, || check(step, &view, &scope))
+                with_rng(&mut vu.rng, || {
+                    // Each expectation on its own, for a debug run only.
+                    let described =
+                        debugging.then(|| crate::debug::expectations(&step.expect, &view, &scope));
+                    (check(step, &view, &scope), described)
+                })
             };
+            if let Some(debug) = &vu.debug {
+                let request = (header_refs, &*prepared.path, &*prepared.body);
+                let described = described.unwrap_or_default();
+                crate::debug::received(worker, vu, debug, response, request, described, &outcome);
+            }
             let failure = outcome.as_ref().err().map(|(category, _)| *category);
             sent.status = Some(response.status);
             sent.connect = response.timings.connect;

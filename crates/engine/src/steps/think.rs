@@ -12,6 +12,12 @@ use crate::worker::Worker;
 
 pub(crate) async fn run(worker: &Worker, vu: &mut Vu, think: &Think) -> Flow {
     let pause = wait_duration(think.wait, &mut vu.rng, std::time::Duration::ZERO);
+    if let Some(debug) = &vu.debug
+        && !debug.keeps_think()
+    {
+        debug.emit(crate::debug::DebugEvent::ThinkSkipped { pause });
+        return Flow::Passed;
+    }
     // A think is part of the journey: a graceful stop lets it finish, only
     // an abort cuts it short.
     if worker.sleep_unless_aborted(pause).await {

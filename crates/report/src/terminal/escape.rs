@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use starling_metrics::{Summary, ThresholdScope};
 
 /// `text` with every control character (C0, DEL, C1) written as an escape.
-pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+pub fn printable(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
     }

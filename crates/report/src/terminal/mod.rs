@@ -13,6 +13,8 @@ mod trace_export;
 
 use std::io::{self, Write};
 
+pub use escape::printable;
+
 use comfy_table::{
     Attribute, Cell, CellAlignment, Color, ContentArrangement, LineStyle, Table, TableStyle,
 };
