@@ -120,7 +120,11 @@ fn request_text(out: &mut String, request: &SentRequest) {
         printable(&request.url)
     );
     headers_text(out, &request.headers);
-    body_text(out, &request.body, request.body_len as u64);
+    body_text(
+        out,
+        &request.body,
+        request.truncated.then_some(request.body_len as u64),
+    );
 }
 
 fn response_text(out: &mut String, response: &ReceivedResponse) {
@@ -140,7 +144,11 @@ fn response_text(out: &mut String, response: &ReceivedResponse) {
     }
     let _ = writeln!(out, ")");
     headers_text(out, &response.headers);
-    body_text(out, &response.body, response.body_len);
+    body_text(
+        out,
+        &response.body,
+        response.truncated.then_some(response.body_len),
+    );
 }
 
 fn headers_text(out: &mut String, headers: &[(String, String)]) {
@@ -150,8 +158,8 @@ fn headers_text(out: &mut String, headers: &[(String, String)]) {
 }
 
 /// The body's lines indented, each escaped (a `\r` or an escape sequence
-/// shows as `\u{..}`); a cut says how much was left out.
-fn body_text(out: &mut String, body: &str, whole: u64) {
+/// shows as `\u{..}`); a cut one says how long the whole was.
+fn body_text(out: &mut String, body: &str, cut_of: Option<u64>) {
     if body.is_empty() {
         return;
     }
@@ -159,9 +167,8 @@ fn body_text(out: &mut String, body: &str, whole: u64) {
     for line in body.lines() {
         let _ = writeln!(out, "    {}", printable(line));
     }
-    let shown = body.len() as u64;
-    if whole > shown {
-        let _ = writeln!(out, "    … ({shown} of {whole} bytes shown)");
+    if let Some(whole) = cut_of {
+        let _ = writeln!(out, "    … (the first {} bytes of {whole})", body.len());
     }
 }
 
@@ -223,6 +230,7 @@ mod tests {
             headers: vec![("content-type".into(), "application/json".into())],
             body: "{\"id\": 42}\n\u{1b}]0;owned\u{7}".into(),
             body_len: 5000,
+            truncated: true,
             connect: Some(Duration::from_micros(300)),
             first_byte: Duration::from_micros(4_000),
             total: Duration::from_micros(4_200),
@@ -230,7 +238,7 @@ mod tests {
         })));
         assert_eq!(
             text,
-            "← 201 Created 4.20ms (connect 300µs, first byte 4.00ms)\n    content-type: application/json\n    \n    {\"id\": 42}\n    \\u{1b}]0;owned\\u{7}\n    … (21 of 5000 bytes shown)\n"
+            "← 201 Created 4.20ms (connect 300µs, first byte 4.00ms)\n    content-type: application/json\n    \n    {\"id\": 42}\n    \\u{1b}]0;owned\\u{7}\n    … (the first 21 bytes of 5000)\n"
         );
     }
 

@@ -86,6 +86,8 @@ pub struct SentRequest {
     /// At most [`DEBUG_BODY_BYTES`], as UTF-8 (invalid bytes replaced).
     pub body: String,
     pub body_len: usize,
+    /// `body` is a cut of a longer one.
+    pub truncated: bool,
 }
 
 /// A response as received, secrets replaced.
@@ -97,6 +99,8 @@ pub struct ReceivedResponse {
     pub body: String,
     /// The body's length on the wire.
     pub body_len: u64,
+    /// `body` is a cut of a longer one.
+    pub truncated: bool,
     pub connect: Option<Duration>,
     pub first_byte: Duration,
     pub total: Duration,
@@ -226,17 +230,18 @@ pub(crate) fn headers<'h>(
 }
 
 /// A body redacted whole, then cut to [`DEBUG_BODY_BYTES`] on a character
-/// boundary.
-pub(crate) fn body(redactor: &Redactor<'_>, body: &[u8]) -> String {
+/// boundary; true when it was cut.
+pub(crate) fn body(redactor: &Redactor<'_>, body: &[u8]) -> (String, bool) {
     let mut text = redactor.text(&String::from_utf8_lossy(body));
-    if text.len() > DEBUG_BODY_BYTES {
-        let mut cut = DEBUG_BODY_BYTES;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
+    if text.len() <= DEBUG_BODY_BYTES {
+        return (text, false);
     }
-    text
+    let mut cut = DEBUG_BODY_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    (text, true)
 }
 
 /// What a request's checks left: the captures taken, or the failure.
@@ -265,14 +270,16 @@ pub(crate) fn received(
             }
         }
     }
+    let (shown_body, truncated) = self::body(&redactor, &response.body);
     let response_headers = (&response.headers)
         .into_iter()
         .map(|(name, value)| (name, String::from_utf8_lossy(value)));
     debug.emit(DebugEvent::ResponseReceived(Box::new(ReceivedResponse {
         status: response.status,
         headers: self::headers(worker, &redactor, response_headers),
-        body: self::body(&redactor, &response.body),
+        body: shown_body,
         body_len: response.body_len,
+        truncated,
         connect: response.timings.connect,
         first_byte: response.timings.ttfb,
         total: response.timings.total,

@@ -25,6 +25,8 @@
 //! - `secrets`: no planted secret reaches any output.
 //! - `service_paths`: services declared with path prefixes; guesses marked.
 //! - `tags`: `--tags` and `--exclude-tags` run part of a scenario.
+//! - `try_cmd`: `starling try` and `run --debug`: every request shown,
+//!   secrets redacted, exit 0 / 1 / 2.
 //! - `terminal_safety`: control characters from the scenario are escaped.
 //! - `verdicts`: thresholds, exit codes, output paths and safe writes.
 
@@ -52,5 +54,6 @@ mod support;
 mod tags;
 mod terminal_safety;
 mod trust;
+mod try_cmd;
 mod validate;
 mod verdicts;

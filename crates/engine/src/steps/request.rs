@@ -167,12 +167,14 @@ pub(crate) async fn send(
             request.body,
         );
         let headers = request.headers.iter().map(|(n, v)| (*n, Cow::Borrowed(*v)));
+        let (body, truncated) = crate::debug::body(&redactor, request.body);
         debug.emit(DebugEvent::RequestSent(Box::new(SentRequest {
             method: request.method.to_owned(),
             url: redactor.text(&prepared.url()),
             headers: crate::debug::headers(worker, &redactor, headers),
-            body: crate::debug::body(&redactor, request.body),
+            body,
             body_len: request.body.len(),
+            truncated,
         })));
     }
     let in_flight = InFlight::new(worker, step.id);
