@@ -149,6 +149,23 @@ impl LoadOverride {
 
 /// Whether the stages change their target (a profile), rather than ramp
 /// once to a level and hold it.
+/// `--users N` when every user type has a fixed `count`: the engine starts
+/// those counts and no more, so asking for more is silently not done.
+/// Said at the end of the run, not refused: the fixed counts are the
+/// scenario's own choice.
+pub(crate) fn users_ignored(
+    users: Option<u32>,
+    plan: &starling_scenario::Plan,
+) -> Option<starling_metrics::RunWarning> {
+    let asked = users?;
+    let mut fixed = 0u64;
+    for user_type in &plan.user_types {
+        fixed += u64::from(user_type.count?);
+    }
+    (u64::from(asked) > fixed)
+        .then_some(starling_metrics::RunWarning::UsersIgnored { asked, fixed })
+}
+
 pub(crate) fn is_profile(load: &Load) -> bool {
     load.stages.windows(2).any(|w| w[0].target != w[1].target)
 }

@@ -80,6 +80,9 @@ pub(crate) fn prepare(args: &Scenario<'_>) -> Result<(Plan, RunConfig), Failure>
         .map_err(Failure::Input)?;
     apply_tags(args.load, &mut plan)?;
     let mut config = engine_config(args.engine, scenario_name(args.file))?;
+    config
+        .warnings
+        .extend(crate::load_override::users_ignored(args.load.users, &plan));
     config.host = args.host.map(parse_host).transpose()?;
     for service in args.services {
         override_service(&mut plan, service)?;

@@ -40,6 +40,9 @@ pub struct RunConfig {
     pub start_at: Option<std::time::SystemTime>,
     /// Trace context and sampling (`--no-trace`, `--trace-sample`).
     pub trace: TraceConfig,
+    /// What the caller changed before the run (e.g. `--users` ignored),
+    /// stamped on every summary's `run.warnings`.
+    pub warnings: Vec<starling_metrics::RunWarning>,
     /// A debug run's sink (`starling try`): every user hands it what it
     /// did. `None` on a load run.
     pub debug: Option<DebugSink>,
@@ -61,6 +64,7 @@ impl Default for RunConfig {
             segment: Segment::WHOLE,
             start_at: None,
             trace: TraceConfig::default(),
+            warnings: Vec::new(),
             debug: None,
         }
     }

@@ -3,7 +3,7 @@
 //! every `Summary` the run produces: checkpoints and the final results.
 
 use indexmap::IndexMap;
-use starling_metrics::{LoadInfo, RunInfo, SegmentInfo, StageInfo, TagsInfo};
+use starling_metrics::{LoadInfo, RunInfo, RunWarning, SegmentInfo, StageInfo, TagsInfo};
 use starling_scenario::{Plan, ServiceOrigin};
 
 use crate::config::RunConfig;
@@ -16,6 +16,7 @@ pub(crate) struct Stamp {
     segment: Option<SegmentInfo>,
     targets: IndexMap<String, String>,
     guessed_services: Vec<String>,
+    warnings: Vec<RunWarning>,
     load: LoadInfo,
 }
 
@@ -50,6 +51,7 @@ impl Stamp {
                 .filter(|s| s.origin == ServiceOrigin::Guessed)
                 .map(|s| s.name.clone())
                 .collect(),
+            warnings: config.warnings.clone(),
             load,
         }
     }
@@ -59,6 +61,7 @@ impl Stamp {
         run.segment = self.segment;
         run.targets.clone_from(&self.targets);
         run.guessed_services.clone_from(&self.guessed_services);
+        run.warnings.clone_from(&self.warnings);
         run.load = Some(self.load.clone());
         run.starling = Some(env!("CARGO_PKG_VERSION").to_owned());
     }

@@ -27,6 +27,7 @@
 //!   `merge.rs` merges several; `tracks.rs` keeps the per-name series.
 //! - `trace_id.rs`: [`TraceId`] and [`SpanId`], as `traceparent` writes them;
 //!   `trace_export.rs`: what the span export did ([`TraceExport`]).
+//!   `warning.rs`: what silently changed a run ([`RunWarning`]).
 //! - `compare.rs`: two results side by side ([`compare`]).
 //! - `verdict/`: thresholds as declared ([`ThresholdSpec`]), judged on a
 //!   `Summary` ([`judge`]), and the run's [`Verdict`].
@@ -50,6 +51,7 @@ mod trace_export;
 mod trace_id;
 mod tracks;
 mod verdict;
+mod warning;
 
 pub use aggregate::{Aggregate, TIMESERIES_MAX_POINTS};
 pub use catalog::{Catalog, JourneyMeta, RequestMeta, SectionKind, SectionMeta};
@@ -80,3 +82,4 @@ pub use verdict::{
     ThresholdMetric, ThresholdResult, ThresholdScope, ThresholdSpec, ThresholdStatus, Verdict,
     judge,
 };
+pub use warning::RunWarning;

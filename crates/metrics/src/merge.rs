@@ -69,6 +69,7 @@ impl Summary {
         merged.run.load = first.run.load.clone();
         merged.run.targets = first.run.targets.clone();
         merged.run.guessed_services = first.run.guessed_services.clone();
+        merged.run.warnings = first.run.warnings.clone();
         merged.run.starling = first.run.starling.clone();
         merged.run.errors = parts.iter().flat_map(|p| p.run.errors.clone()).collect();
         merged.run.trace_export = parts

@@ -113,6 +113,7 @@ pub(crate) fn build(
             // Stamped, like the hash, by whoever knows the plan.
             targets: IndexMap::new(),
             guessed_services: Vec::new(),
+            warnings: Vec::new(),
             load: None,
             starling: None,
             trace_export: None,

@@ -124,6 +124,10 @@ pub struct RunInfo {
     /// since `/login` or `/me` need not be services of the system.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guessed_services: Vec<String>,
+    /// What silently changed the run (see [`RunWarning`]); absent when
+    /// nothing did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::RunWarning>,
     /// The load as planned (absent in older files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load: Option<LoadInfo>,

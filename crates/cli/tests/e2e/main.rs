@@ -28,6 +28,7 @@
 //! - `try_cmd`: `starling try` and `run --debug`: every request shown,
 //!   secrets redacted, exit 0 / 1 / 2.
 //! - `terminal_safety`: control characters from the scenario are escaped.
+//! - `warnings`: what silently changed a run, said at its end.
 //! - `verdicts`: thresholds, exit codes, output paths and safe writes.
 
 mod bad_input;
@@ -57,3 +58,4 @@ mod trust;
 mod try_cmd;
 mod validate;
 mod verdicts;
+mod warnings;

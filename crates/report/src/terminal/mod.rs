@@ -10,6 +10,7 @@ mod requests;
 mod sections;
 mod thresholds;
 mod trace_export;
+mod warnings;
 
 use std::io::{self, Write};
 
@@ -44,8 +45,8 @@ impl Default for TerminalOptions {
 /// Writes the summary: header, JOURNEYS, FUNNEL, REQUESTS, SERVICES,
 /// SECTIONS (if any), FAILURES and FAILED JOURNEYS (if any), TRACES (with
 /// an export), in the open
-/// model the corrected latencies and dropped arrivals, and THRESHOLDS with
-/// the verdict last.
+/// model the corrected latencies and dropped arrivals, THRESHOLDS with
+/// the verdict, and WARNINGS (if any) last.
 pub fn render_terminal(
     summary: &Summary,
     out: &mut impl Write,
@@ -64,6 +65,7 @@ pub fn render_terminal(
     trace_export::render(summary, out, &style)?;
     open_model::render(summary, out, &style)?;
     thresholds::render(summary, out, &style)?;
+    warnings::render(summary, out, &style)?;
     Ok(())
 }
 

@@ -1,0 +1,67 @@
+//! End-of-run warnings (issue 18): what silently changed the test is
+//! said in WARNINGS at the end of the summary and kept in the results.
+
+use crate::support::{Demo, Run};
+
+#[test]
+fn users_beyond_the_fixed_counts_are_a_warning_in_the_summary_and_the_results() {
+    let demo = Demo::start();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let scenario = dir.path().join("fixed.yaml");
+    std::fs::write(
+        &scenario,
+        r#"target: http://127.0.0.1:8000
+load: { users: 1, spawn_rate: 100, iterations: 1 }
+users:
+  - name: browser
+    count: 2
+    journeys:
+      - name: browse
+        steps:
+          - get: /products
+"#,
+    )
+    .expect("the scenario is written");
+    let ran = Run::new(&scenario)
+        .against(&demo)
+        .args(["--users", "10"])
+        .succeeds();
+    // Two users ran, one journey each: the other eight never started.
+    assert_eq!(ran.summary.totals.journeys_started, 2);
+    let text = "--users 10 was ignored: every user type has a fixed `count`, so 2 users ran";
+    let stdout = &ran.outcome.stdout;
+    let warnings = &stdout[stdout.find("WARNINGS").expect("a WARNINGS section")..];
+    assert!(warnings.contains(&format!("- {text}")), "{warnings}");
+    assert_eq!(
+        ran.json["run"]["warnings"],
+        serde_json::json!([{ "kind": "users_ignored", "asked": 10, "fixed": 2 }])
+    );
+    assert_eq!(ran.summary.run.warnings[0].to_string(), text);
+}
+
+#[test]
+fn a_run_with_nothing_changed_has_no_warnings() {
+    let demo = Demo::start();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let scenario = dir.path().join("weighted.yaml");
+    std::fs::write(
+        &scenario,
+        r#"target: http://127.0.0.1:8000
+load: { users: 1, spawn_rate: 100, iterations: 1 }
+users:
+  - name: browser
+    journeys:
+      - name: browse
+        steps:
+          - get: /products
+"#,
+    )
+    .expect("the scenario is written");
+    let ran = Run::new(&scenario)
+        .against(&demo)
+        .args(["--users", "3"])
+        .succeeds();
+    assert_eq!(ran.summary.totals.journeys_started, 3);
+    assert!(!ran.outcome.stdout.contains("WARNINGS"));
+    assert!(ran.json["run"].get("warnings").is_none());
+}

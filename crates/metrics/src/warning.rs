@@ -1,0 +1,29 @@
+//! What silently changed a run, said at its end: a typed list kept in the
+//! results (`run.warnings`) and printed as WARNINGS by the terminal.
+
+use serde::{Deserialize, Serialize};
+
+/// One thing that made the run differ from what was asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunWarning {
+    /// `--users` asked for more users than ran: every user type has a
+    /// fixed `count`, so only their sum started.
+    UsersIgnored {
+        /// What `--users` asked for.
+        asked: u32,
+        /// The user types' fixed counts, summed: the users that ran.
+        fixed: u64,
+    },
+}
+
+impl std::fmt::Display for RunWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunWarning::UsersIgnored { asked, fixed } => write!(
+                f,
+                "--users {asked} was ignored: every user type has a fixed `count`, so {fixed} users ran"
+            ),
+        }
+    }
+}
