@@ -360,7 +360,7 @@ pub(crate) fn expectations(
     }
     for needle in &expect.body_contains {
         parts.push((
-            format!("body contains {needle:?}"),
+            format!("body contains {:?}", expected_text(needle, scope)),
             alone(&|e| e.body_contains = vec![needle.clone()]),
         ));
     }
@@ -370,7 +370,11 @@ pub(crate) fn expectations(
                 format!("header {} present", header.name)
             }
             starling_scenario::expect::HeaderCheck::Equals(value) => {
-                format!("header {} == {value:?}", header.name)
+                format!(
+                    "header {} == {:?}",
+                    header.name,
+                    expected_text(value, scope)
+                )
             }
         };
         parts.push((what, alone(&|e| e.headers = vec![header.clone()])));
@@ -391,6 +395,14 @@ pub(crate) fn expectations(
             failure: one.check(view, scope).err().map(|f| f.to_string()),
         })
         .collect()
+}
+
+/// An expected text as it is compared: rendered in the user's scope (its
+/// source when it cannot be).
+fn expected_text(template: &starling_scenario::template::Template, scope: &Scope<'_>) -> String {
+    template
+        .render(scope)
+        .unwrap_or_else(|_| template.source().to_owned())
 }
 
 #[cfg(test)]
