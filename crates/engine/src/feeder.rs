@@ -6,8 +6,9 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use starling_metrics::RunWarning;
 use starling_scenario::value::Value;
-use starling_scenario::{DataId, DataOrder, DataSource};
+use starling_scenario::{DataId, DataOrder, DataSource, Exhausted};
 
 use crate::segment::Segment;
 
@@ -15,6 +16,10 @@ use crate::segment::Segment;
 #[derive(Debug)]
 pub(crate) struct Feeders {
     cursors: Vec<AtomicUsize>,
+    /// Per source, the users that found no `unique` row left and stopped
+    /// (`on_exhausted: stop`): said at the end of the run, since they
+    /// silently made the load smaller.
+    ran_out: Vec<AtomicUsize>,
     /// Segment i of n reads rows i, i + n, i + 2n, ...: `unique` rows are
     /// never given out by two machines, and `sequential` ones interleave
     /// as one machine's counter would.
@@ -34,6 +39,7 @@ impl Feeders {
     pub(crate) fn new(sources: &[DataSource], segment: Segment) -> Feeders {
         Feeders {
             cursors: sources.iter().map(|_| AtomicUsize::new(0)).collect(),
+            ran_out: sources.iter().map(|_| AtomicUsize::new(0)).collect(),
             segment,
         }
     }
@@ -66,6 +72,9 @@ impl Feeders {
                 None => {
                     let row = self.row(self.cursors[id].fetch_add(1, Ordering::Relaxed));
                     if row >= len {
+                        if source.on_exhausted == Exhausted::Stop {
+                            self.ran_out[id].fetch_add(1, Ordering::Relaxed);
+                        }
                         return Err(NoRow::Exhausted);
                     }
                     *unique_row = Some(row);
@@ -75,13 +84,26 @@ impl Feeders {
         };
         Ok(source.rows[index].clone())
     }
+
+    /// A warning per `unique` source that ran out and stopped users.
+    pub(crate) fn warnings(&self, sources: &[DataSource]) -> Vec<RunWarning> {
+        sources
+            .iter()
+            .zip(&self.ran_out)
+            .filter_map(|(source, n)| {
+                let users = n.load(Ordering::Relaxed) as u64;
+                (users > 0).then(|| RunWarning::DataRanOut {
+                    source: source.name.clone(),
+                    users,
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-
-    use starling_scenario::Exhausted;
 
     use super::*;
 

@@ -72,6 +72,7 @@ pub fn run(
     let catalog = Arc::new(catalog(&plan));
     check_segment(&plan, config.segment)?;
     let feeders = Arc::new(Feeders::new(&plan.data, config.segment));
+    let stamp = stamp.with_feeders(Arc::clone(&feeders));
     let seed = config
         .seed
         .or(plan.seed)

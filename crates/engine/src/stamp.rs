@@ -1,12 +1,16 @@
 //! The facts of a run fixed before it starts (where the load goes, the
 //! planned curve, the scenario's fingerprint, the segment), stamped on
-//! every `Summary` the run produces: checkpoints and the final results.
+//! every `Summary` the run produces: checkpoints and the final results;
+//! and its warnings (what the caller changed, `unique` data run out).
+
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use starling_metrics::{LoadInfo, RunInfo, RunWarning, SegmentInfo, StageInfo, TagsInfo};
 use starling_scenario::{Plan, ServiceOrigin};
 
 use crate::config::RunConfig;
+use crate::feeder::Feeders;
 use crate::segment::Segment;
 use crate::target::Targets;
 
@@ -17,6 +21,9 @@ pub(crate) struct Stamp {
     targets: IndexMap<String, String>,
     guessed_services: Vec<String>,
     warnings: Vec<RunWarning>,
+    /// The data sources, to ask which ran out when a summary is made.
+    data: Vec<starling_scenario::DataSource>,
+    feeders: Option<Arc<Feeders>>,
     load: LoadInfo,
 }
 
@@ -52,8 +59,16 @@ impl Stamp {
                 .map(|s| s.name.clone())
                 .collect(),
             warnings: config.warnings.clone(),
+            data: plan.data.clone(),
+            feeders: None,
             load,
         }
+    }
+
+    /// Also says, on each summary, which `unique` data ran out so far.
+    pub(crate) fn with_feeders(mut self, feeders: Arc<Feeders>) -> Stamp {
+        self.feeders = Some(feeders);
+        self
     }
 
     pub(crate) fn apply(&self, run: &mut RunInfo) {
@@ -62,6 +77,9 @@ impl Stamp {
         run.targets.clone_from(&self.targets);
         run.guessed_services.clone_from(&self.guessed_services);
         run.warnings.clone_from(&self.warnings);
+        if let Some(feeders) = &self.feeders {
+            run.warnings.extend(feeders.warnings(&self.data));
+        }
         run.load = Some(self.load.clone());
         run.starling = Some(env!("CARGO_PKG_VERSION").to_owned());
     }

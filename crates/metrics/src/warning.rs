@@ -15,6 +15,14 @@ pub enum RunWarning {
         /// The user types' fixed counts, summed: the users that ran.
         fixed: u64,
     },
+    /// A `unique` data source handed out every row, and the users that
+    /// came after found none and stopped (`on_exhausted: stop`).
+    DataRanOut {
+        /// The source's name (its variable).
+        source: String,
+        /// The users that stopped for want of a row.
+        users: u64,
+    },
 }
 
 impl std::fmt::Display for RunWarning {
@@ -23,6 +31,11 @@ impl std::fmt::Display for RunWarning {
             RunWarning::UsersIgnored { asked, fixed } => write!(
                 f,
                 "--users {asked} was ignored: every user type has a fixed `count`, so {fixed} users ran"
+            ),
+            RunWarning::DataRanOut { source, users } => write!(
+                f,
+                "data source `{source}` ran out of unique rows: {users} {} found none and stopped (on_exhausted: stop)",
+                if *users == 1 { "user" } else { "users" }
             ),
         }
     }

@@ -65,3 +65,39 @@ users:
     assert!(!ran.outcome.stdout.contains("WARNINGS"));
     assert!(ran.json["run"].get("warnings").is_none());
 }
+
+#[test]
+fn unique_data_that_ran_out_is_a_warning_naming_the_source_and_the_users_it_stopped() {
+    let demo = Demo::start();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("names.csv"), "name\nada\ngrace\n").expect("the data");
+    let scenario = dir.path().join("unique.yaml");
+    std::fs::write(
+        &scenario,
+        r#"target: http://127.0.0.1:8000
+data:
+  people: { csv: names.csv, order: unique }
+load: { users: 5, spawn_rate: 100, iterations: 1 }
+users:
+  - name: signup
+    journeys:
+      - name: signup
+        steps:
+          - post: /users
+            json: { username: "{{ people.name }}" }
+            expect: { status: 201 }
+"#,
+    )
+    .expect("the scenario is written");
+    let ran = Run::new(&scenario).against(&demo).succeeds();
+    // Two rows: two users signed up, the other three found none.
+    assert_eq!(ran.count("POST /users"), 2);
+    let text = "data source `people` ran out of unique rows: 3 users found none and stopped (on_exhausted: stop)";
+    let stdout = &ran.outcome.stdout;
+    let warnings = &stdout[stdout.find("WARNINGS").expect("a WARNINGS section")..];
+    assert!(warnings.contains(&format!("- {text}")), "{warnings}");
+    assert_eq!(
+        ran.json["run"]["warnings"],
+        serde_json::json!([{ "kind": "data_ran_out", "source": "people", "users": 3 }])
+    );
+}
