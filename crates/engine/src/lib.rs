@@ -16,6 +16,8 @@
 //! - `vu` — a virtual user and its life; `journey` — one iteration.
 //! - `steps/` — one file per step kind with its run.
 //! - `target` — base URLs resolved once; `feeder` — data rows.
+//! - `stamp` — what every summary is stamped with (the plan's facts, the
+//!   warnings); `drift` — late pacing counted for those warnings.
 //! - `round` — what the collector shows its caller after each round.
 //! - `panics` — panics caught at the task and thread boundaries.
 //! - `redact` — failure examples with every secret replaced.
@@ -33,6 +35,7 @@ mod catalog;
 mod config;
 mod control;
 mod debug;
+mod drift;
 mod drive;
 mod drivers;
 mod error;

@@ -68,7 +68,13 @@ impl Pacer {
                 let pause = match *last_start {
                     Some(last) => {
                         let wait = worker.plan.user_types[vu.user_type].wait;
-                        wait_duration(wait, &mut vu.rng, now.saturating_duration_since(last))
+                        let since = now.saturating_duration_since(last);
+                        if let Wait::Pacing(period) = wait {
+                            // The journey took longer than the period: this
+                            // start is late, and the rate is not the planned one.
+                            worker.drift.paced_start(vu.user_type, since > period);
+                        }
+                        wait_duration(wait, &mut vu.rng, since)
                     }
                     None => Duration::ZERO,
                 };

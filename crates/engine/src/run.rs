@@ -72,7 +72,8 @@ pub fn run(
     let catalog = Arc::new(catalog(&plan));
     check_segment(&plan, config.segment)?;
     let feeders = Arc::new(Feeders::new(&plan.data, config.segment));
-    let stamp = stamp.with_feeders(Arc::clone(&feeders));
+    let drift = Arc::new(crate::drift::Drift::new(&plan));
+    let stamp = stamp.with_feeders(Arc::clone(&feeders), Arc::clone(&drift));
     let seed = config
         .seed
         .or(plan.seed)
@@ -103,6 +104,7 @@ pub fn run(
             plan: plan.clone(),
             targets: targets.clone(),
             feeders: feeders.clone(),
+            drift: drift.clone(),
             catalog: catalog.clone(),
             http: http.clone(),
             seed: seed.wrapping_add(index as u64),

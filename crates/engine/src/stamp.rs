@@ -10,6 +10,7 @@ use starling_metrics::{LoadInfo, RunInfo, RunWarning, SegmentInfo, StageInfo, Ta
 use starling_scenario::{Plan, ServiceOrigin};
 
 use crate::config::RunConfig;
+use crate::drift::Drift;
 use crate::feeder::Feeders;
 use crate::segment::Segment;
 use crate::target::Targets;
@@ -21,9 +22,11 @@ pub(crate) struct Stamp {
     targets: IndexMap<String, String>,
     guessed_services: Vec<String>,
     warnings: Vec<RunWarning>,
-    /// The data sources, to ask which ran out when a summary is made.
-    data: Vec<starling_scenario::DataSource>,
     feeders: Option<Arc<Feeders>>,
+    drift: Option<Arc<Drift>>,
+    /// The plan, to name what ran out or drifted (data sources, user
+    /// types and their pacing).
+    plan: Arc<Plan>,
     load: LoadInfo,
 }
 
@@ -59,15 +62,18 @@ impl Stamp {
                 .map(|s| s.name.clone())
                 .collect(),
             warnings: config.warnings.clone(),
-            data: plan.data.clone(),
             feeders: None,
+            drift: None,
+            plan: Arc::new(plan.clone()),
             load,
         }
     }
 
-    /// Also says, on each summary, which `unique` data ran out so far.
-    pub(crate) fn with_feeders(mut self, feeders: Arc<Feeders>) -> Stamp {
+    /// Also says, on each summary, which `unique` data ran out so far and
+    /// which pacing could not be kept.
+    pub(crate) fn with_feeders(mut self, feeders: Arc<Feeders>, drift: Arc<Drift>) -> Stamp {
         self.feeders = Some(feeders);
+        self.drift = Some(drift);
         self
     }
 
@@ -78,7 +84,10 @@ impl Stamp {
         run.guessed_services.clone_from(&self.guessed_services);
         run.warnings.clone_from(&self.warnings);
         if let Some(feeders) = &self.feeders {
-            run.warnings.extend(feeders.warnings(&self.data));
+            run.warnings.extend(feeders.warnings(&self.plan.data));
+        }
+        if let Some(drift) = &self.drift {
+            run.warnings.extend(drift.warnings(&self.plan));
         }
         run.load = Some(self.load.clone());
         run.starling = Some(env!("CARGO_PKG_VERSION").to_owned());

@@ -53,6 +53,7 @@ pub(crate) struct WorkerInit {
     pub(crate) plan: Arc<Plan>,
     pub(crate) targets: Arc<Targets>,
     pub(crate) feeders: Arc<Feeders>,
+    pub(crate) drift: Arc<crate::drift::Drift>,
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) http: ClientConfig,
     pub(crate) seed: u64,
@@ -81,6 +82,8 @@ pub(crate) struct Worker {
     pub(crate) plan: Arc<Plan>,
     pub(crate) targets: Arc<Targets>,
     pub(crate) feeders: Arc<Feeders>,
+    /// What changed the run while it ran (late pacing), run-wide.
+    pub(crate) drift: Arc<crate::drift::Drift>,
     lane: Lane,
     client: Client,
     shard: RefCell<Shard>,
@@ -223,6 +226,7 @@ impl Worker {
         Some(Worker {
             targets: init.targets,
             feeders: init.feeders,
+            drift: init.drift,
             lane: init.lane,
             client,
             shard: RefCell::new(Shard::new(&init.catalog)),

@@ -15,6 +15,17 @@ pub enum RunWarning {
         /// The user types' fixed counts, summed: the users that ran.
         fixed: u64,
     },
+    /// A user type's `wait: pacing(..)` could not be kept: journeys took
+    /// longer than the period, so the next started late.
+    PacingLate {
+        user_type: String,
+        /// The period, in milliseconds.
+        period_ms: u64,
+        /// Journey starts that came late.
+        late: u64,
+        /// Journey starts the pacing applied to (all but each user's first).
+        paced: u64,
+    },
     /// A `unique` data source handed out every row, and the users that
     /// came after found none and stopped (`on_exhausted: stop`).
     DataRanOut {
@@ -31,6 +42,15 @@ impl std::fmt::Display for RunWarning {
             RunWarning::UsersIgnored { asked, fixed } => write!(
                 f,
                 "--users {asked} was ignored: every user type has a fixed `count`, so {fixed} users ran"
+            ),
+            RunWarning::PacingLate {
+                user_type,
+                period_ms,
+                late,
+                paced,
+            } => write!(
+                f,
+                "user type `{user_type}` could not keep `pacing({period_ms}ms)`: {late} of {paced} journeys started late (the journey before took longer than the period)"
             ),
             RunWarning::DataRanOut { source, users } => write!(
                 f,

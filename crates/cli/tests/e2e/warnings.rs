@@ -101,3 +101,37 @@ users:
         serde_json::json!([{ "kind": "data_ran_out", "source": "people", "users": 3 }])
     );
 }
+
+#[test]
+fn pacing_that_could_not_be_kept_is_a_warning_counting_the_late_starts() {
+    let demo = Demo::start();
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let scenario = dir.path().join("paced.yaml");
+    // Each journey thinks 100ms, so a 20ms pacing cannot be kept: every
+    // start after a user's first is late.
+    std::fs::write(
+        &scenario,
+        r#"target: http://127.0.0.1:8000
+load: { users: 1, spawn_rate: 100, iterations: 3 }
+users:
+  - name: poller
+    wait: pacing(20ms)
+    journeys:
+      - name: look
+        steps:
+          - get: /products
+          - think: 100ms
+"#,
+    )
+    .expect("the scenario is written");
+    let ran = Run::new(&scenario).against(&demo).succeeds();
+    assert_eq!(ran.summary.totals.journeys_started, 3);
+    let text = "user type `poller` could not keep `pacing(20ms)`: 2 of 2 journeys started late (the journey before took longer than the period)";
+    let stdout = &ran.outcome.stdout;
+    let warnings = &stdout[stdout.find("WARNINGS").expect("a WARNINGS section")..];
+    assert!(warnings.contains(&format!("- {text}")), "{warnings}");
+    assert_eq!(
+        ran.json["run"]["warnings"],
+        serde_json::json!([{ "kind": "pacing_late", "user_type": "poller", "period_ms": 20, "late": 2, "paced": 2 }])
+    );
+}
