@@ -208,7 +208,20 @@ impl Manager<'_> {
                 self.stop(matches!(command, Command::Abort));
                 Ok(())
             }
+            Command::ResetStats => self.reset_stats(),
         }
+    }
+
+    /// The statistics restart within a round; the round that applies it
+    /// says on the board what was dropped (see `publish`).
+    fn reset_stats(&mut self) -> Result<(), Refusal> {
+        let run = self
+            .current
+            .as_ref()
+            .ok_or_else(|| Refusal::Conflict("no run is going on: nothing to reset".into()))?;
+        run.control.reset_stats().map_err(|_| {
+            Refusal::Conflict("the run is stopping: its statistics are kept as they are".into())
+        })
     }
 
     fn steer(&mut self, steer: &SteerLoad) -> Result<(), Refusal> {
@@ -414,7 +427,17 @@ fn publish(board: &Board, control: &Control, round: &Round<'_>) {
     let summary = Arc::new(round.summary());
     let load = control.target().map(load_now);
     let (users, elapsed) = (round.progress.active_users, round.progress.elapsed);
+    let reset = round.reset.map(|reset| {
+        format!(
+            "statistics reset: {} requests dropped, {} journeys in flight carried over",
+            starling_report::count(reset.dropped_requests),
+            starling_report::count(reset.carried_journeys),
+        )
+    });
     board.update(move |live| {
+        if reset.is_some() {
+            live.status.message = reset;
+        }
         live.status.active_users = users;
         live.status.elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         // A stop clears the load; a late round must not bring it back.

@@ -28,13 +28,17 @@ pub struct Control {
     /// The load while a run runs (`None` before and after): workers hear
     /// of each change on it, and `target` reads it.
     load: watch::Sender<Option<LoadView>>,
+    /// How many times the statistics were asked to restart: the collector
+    /// compares it with the last it applied.
+    resets: watch::Sender<u64>,
 }
 
 impl Control {
     pub fn new() -> Control {
         let (tx, _rx) = watch::channel(RunState::Running);
         let (load, _rx) = watch::channel(None);
-        Control { tx, load }
+        let (resets, _rx) = watch::channel(0);
+        Control { tx, load, resets }
     }
 
     /// Changes the load of the running run: from where it is now, as
@@ -77,6 +81,24 @@ impl Control {
             ramp,
             until: Until::PlannedEnd,
         })
+    }
+
+    /// Starts the running run's statistics afresh, as Locust's "reset
+    /// statistics" does: from the next collection round (within a beat)
+    /// the results cover only the time since. The load is untouched;
+    /// journeys in flight are counted in the new statistics when they end.
+    pub fn reset_stats(&self) -> Result<(), SteerError> {
+        if self.state() != RunState::Running || self.load.borrow().is_none() {
+            return Err(SteerError::NotRunning);
+        }
+        self.resets.send_modify(|n| *n += 1);
+        Ok(())
+    }
+
+    /// The reset requests, for the collector: only requests made after
+    /// this call count as news.
+    pub(crate) fn reset_requests(&self) -> watch::Receiver<u64> {
+        self.resets.subscribe()
     }
 
     /// Where the running run's load stands; `None` when no run runs.

@@ -65,7 +65,7 @@ pub use debug::{
     SentRequest, debug_plan,
 };
 pub use error::EngineError;
-pub use round::Round;
+pub use round::{Round, StatsReset};
 pub use run::{RunOutcome, run};
 pub use schedule::Schedule;
 pub use segment::{Segment, SegmentError};

@@ -15,7 +15,7 @@ use crate::config::RunConfig;
 use crate::control::{Control, RunState};
 use crate::error::EngineError;
 use crate::feeder::Feeders;
-use crate::round::Round;
+use crate::round::{Round, StatsReset};
 use crate::schedule::Schedule;
 use crate::segment::Segment;
 use crate::stamp::Stamp;
@@ -134,10 +134,14 @@ pub fn run(
 
     let declared = thresholds::declared(&plan);
     let mut watch = AbortWatch::new(&declared);
-    let meta = |duration: Duration, stopped_early: bool| RunMeta {
+    // The statistics' origin on the run's clock: zero, or the instant of
+    // the last reset. Every figure is measured from it.
+    let mut origin = Duration::ZERO;
+    let since = |origin: Duration| start.elapsed().saturating_sub(origin);
+    let meta = |origin: Duration, stopped_early: bool| RunMeta {
         scenario: config.scenario_name.clone(),
-        started_at_unix_ms,
-        duration,
+        started_at_unix_ms: started_at_unix_ms.saturating_add(millis(origin)),
+        duration: since(origin),
         workers: config.workers,
         model: match plan.load.model {
             LoadModel::Closed => "closed".to_owned(),
@@ -148,6 +152,7 @@ pub fn run(
     };
 
     let mut aggregate = Aggregate::new((*catalog).clone());
+    let mut resets = control.reset_requests();
     let mut round = Vec::with_capacity(config.workers);
     let mut finished = 0;
     // What broke inside starling: a run with any is incomplete.
@@ -169,23 +174,38 @@ pub fn run(
         }
         if round.len() >= config.workers || Instant::now() >= deadline {
             let users = active_users.load(Ordering::Relaxed);
-            aggregate.absorb(start.elapsed(), users, std::mem::take(&mut round));
+            aggregate.absorb(since(origin), users, std::mem::take(&mut round));
+            // A reset takes effect at a round's edge: what the round just
+            // absorbed is the last of the old statistics, and every shard's
+            // next snapshot starts at this edge, so nothing is counted in
+            // both or in neither.
+            let mut reset = None;
+            if resets.has_changed().unwrap_or(false) {
+                resets.mark_unchanged();
+                origin = start.elapsed();
+                let dropped_requests = aggregate.progress().requests;
+                let carried_journeys = aggregate.reset();
+                peak_users.store(users, Ordering::Relaxed);
+                reset = Some(StatsReset {
+                    dropped_requests,
+                    carried_journeys,
+                });
+            }
             // A breached `abort` threshold stops the run as a first Ctrl-C
             // does: in-flight journeys finish, everything is reported.
-            if watch
-                .check(&aggregate, || meta(start.elapsed(), false))
-                .is_some()
-            {
+            if watch.check(&aggregate, || meta(origin, false)).is_some() {
                 control.stop();
             }
             observe(&Round {
                 progress: &Progress {
                     // Live changes may move the end, or take it away.
-                    planned: control.ends_at(),
+                    planned: control.ends_at().map(|end| end.saturating_sub(origin)),
                     ..aggregate.progress()
                 },
+                reset,
+                reset_after: (!origin.is_zero()).then_some(origin),
                 aggregate: &aggregate,
-                meta: meta(start.elapsed(), false),
+                meta: meta(origin, false),
                 thresholds: &declared,
                 aborted_by: watch.tripped(),
                 stamp: &stamp,
@@ -194,7 +214,7 @@ pub fn run(
         }
     }
     if !round.is_empty() {
-        aggregate.absorb(start.elapsed(), 0, round);
+        aggregate.absorb(since(origin), 0, round);
     }
     aggregate.note_peak_users(peak_users.load(Ordering::Relaxed));
     errors.extend(crate::panics::join_all(threads));
@@ -204,7 +224,8 @@ pub fn run(
 
     // Stopped by the control, not by a threshold of its own.
     let stopped_early = control.state() != RunState::Running && watch.tripped().is_none();
-    let mut summary = aggregate.summary(meta(start.elapsed(), stopped_early));
+    let mut summary = aggregate.summary(meta(origin, stopped_early));
+    summary.run.stats_reset_after_ms = (!origin.is_zero()).then(|| millis(origin));
     summary.judge(&declared, watch.tripped());
     summary.run.errors = errors;
     stamp.apply(&mut summary.run);
@@ -215,6 +236,10 @@ pub fn run(
         summary,
         stopped_early,
     })
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// When the run's clock starts, and how late that is. With no common

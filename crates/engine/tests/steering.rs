@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use starling_engine::{Control, RunConfig, RunOutcome, Target};
+use starling_engine::{Control, RunConfig, RunOutcome, StatsReset, Target};
 use starling_scenario::Plan;
 use support::{Shop, plan};
 
@@ -169,4 +169,92 @@ users:
     assert_eq!(j.started, j.succeeded + j.failed);
     assert_eq!(shop.seen.count("GET /browse"), j.started);
     assert!(!outcome.stopped_early);
+}
+
+/// Statistics reset as a web UI does it: once a round shows 300 ms gone,
+/// `reset_stats`; once the reset statistics cover 300 ms, a stop. The
+/// round of the reset says what it dropped; what the shop saw is exactly
+/// that plus what the results count; the journeys in flight at the reset
+/// are carried, so every journey counted started and ended once; and the
+/// results say they cover only the time since the reset.
+#[test]
+fn a_reset_of_the_statistics_drops_what_was_counted_and_keeps_the_rest() {
+    let shop = Shop::start();
+    let yaml = r#"
+target: "{{TARGET}}"
+load: { users: 4, spawn_rate: 100, duration: 60s }
+users:
+  - name: shopper
+    journeys:
+      - name: browse
+        steps:
+          - get: /browse
+          - think: 40ms
+          - get: /browse
+"#;
+    let control = Control::new();
+    let resets: Arc<Mutex<Vec<StatsReset>>> = Arc::default();
+    let after: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let (steer, seen, elapsed_after) = (control.clone(), resets.clone(), after.clone());
+    let (tx, rx) = mpsc::channel();
+    let run_control = control.clone();
+    let plan = plan(yaml, &shop.url);
+    std::thread::spawn(move || {
+        let config = RunConfig {
+            workers: 2,
+            seed: Some(7),
+            stop_timeout: Duration::from_secs(5),
+            collect_every: Duration::from_millis(100),
+            ..RunConfig::default()
+        };
+        let mut asked = false;
+        let outcome = starling_engine::run(Arc::new(plan), &config, &run_control, |round| {
+            if let Some(reset) = round.reset {
+                seen.lock().unwrap().push(reset);
+            }
+            let elapsed = round.progress.elapsed;
+            if !asked && elapsed >= Duration::from_millis(300) {
+                steer.reset_stats().unwrap();
+                asked = true;
+            } else if !seen.lock().unwrap().is_empty() {
+                elapsed_after.lock().unwrap().push(elapsed);
+                if elapsed >= Duration::from_millis(300) {
+                    steer.stop();
+                }
+            }
+        });
+        let _ = tx.send(outcome);
+    });
+    let outcome = rx
+        .recv_timeout(Duration::from_secs(50))
+        .expect("the run ended in time")
+        .expect("run starts");
+
+    let resets = resets.lock().unwrap();
+    assert_eq!(resets.len(), 1, "{resets:?}");
+    let reset = resets[0];
+    assert!(reset.dropped_requests > 0, "{reset:?}");
+    assert!(
+        reset.carried_journeys > 0,
+        "users always in a journey: {reset:?}"
+    );
+    let after = after.lock().unwrap();
+    assert!(
+        after[0] < Duration::from_millis(250),
+        "the clock restarts at the reset: {after:?}"
+    );
+
+    let s = &outcome.summary;
+    let j = &s.journeys["browse"];
+    assert_eq!(j.started, j.succeeded + j.failed);
+    assert_eq!(j.failed, 0);
+    assert_eq!(
+        shop.seen.count("GET /browse"),
+        reset.dropped_requests + s.requests["GET /browse"].count,
+        "each request is in the dropped statistics or the new ones, once"
+    );
+    let reset_after = s.run.stats_reset_after_ms.expect("marked reset");
+    assert!(reset_after >= 300, "{reset_after}");
+    assert!(s.run.duration_ms < 10_000 && s.run.duration_ms >= 300);
+    assert!(control.reset_stats().is_err(), "no run, nothing to reset");
 }

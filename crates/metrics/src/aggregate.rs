@@ -106,6 +106,25 @@ impl Aggregate {
         )
     }
 
+    /// Starts the statistics afresh, as if the run began now (a web UI's
+    /// "reset statistics", as in Locust): counts, histograms, examples,
+    /// samples and the series are dropped; the catalog and the users now
+    /// active stay. Journeys in flight are carried as started, so that when
+    /// they end `started = succeeded + failed` still holds; their steps
+    /// before the reset are not in the funnel. Returns how many were in
+    /// flight. The caller measures elapsed time from now on.
+    pub fn reset(&mut self) -> u64 {
+        let in_flight = self.total.in_flight();
+        let mut fresh = Aggregate::new(self.catalog.clone());
+        for (journey, &carried) in fresh.total.journeys.iter_mut().zip(&in_flight) {
+            journey.started = carried;
+        }
+        fresh.active_users = self.active_users;
+        fresh.peak_users = self.active_users;
+        *self = fresh;
+        in_flight.iter().sum()
+    }
+
     /// Raises the peak of active users to `peak` if it is higher: users
     /// counted between rounds (a run shorter than a round has no round
     /// while they are alive, and reported a peak of 0).

@@ -117,6 +117,7 @@ pub(crate) fn build(
             load: None,
             starling: None,
             trace_export: None,
+            stats_reset_after_ms: None,
         },
         totals,
         services: services(&requests, millis),

@@ -137,6 +137,11 @@ pub struct RunInfo {
     /// What the span export did (absent without `--otlp-endpoint`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_export: Option<TraceExport>,
+    /// The statistics were reset this long after the run started (a web
+    /// UI's "reset statistics"): every figure covers only the time since,
+    /// and `started_at_unix_ms` is the reset's instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats_reset_after_ms: Option<u64>,
 }
 
 /// The planned load curve: stages followed in order, each reaching its

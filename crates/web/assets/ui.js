@@ -232,7 +232,7 @@
     var stopping = status.phase === "stopping";
     $("start-form").hidden = running || stopping;
     $("steer-form").hidden = !(running || stopping);
-    ["steer-button", "stop-button"].forEach(function (id) {
+    ["steer-button", "reset-button", "stop-button"].forEach(function (id) {
       $(id).disabled = stopping;
     });
     var load = status.load;
@@ -467,6 +467,9 @@
     $("steer-form").addEventListener("submit", function (e) {
       e.preventDefault();
       submit($("steer-button"), "steer-error", "/api/steer", steerBody());
+    });
+    $("reset-button").addEventListener("click", function () {
+      submit($("reset-button"), "steer-error", "/api/reset", {});
     });
     $("stop-button").addEventListener("click", function () {
       submit($("stop-button"), "steer-error", "/api/stop", {});

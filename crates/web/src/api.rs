@@ -57,6 +57,11 @@ pub(crate) async fn abort(State(app): State<Arc<App>>) -> Result<Json<Value>, Ap
     ask(&app, Command::Abort).await
 }
 
+/// `POST /api/reset`: no body.
+pub(crate) async fn reset(State(app): State<Arc<App>>) -> Result<Json<Value>, ApiError> {
+    ask(&app, Command::ResetStats).await
+}
+
 /// Hands `command` to the manager and waits for its answer; the state is
 /// read after it, so it shows what the command did.
 async fn ask(app: &App, command: Command) -> Result<Json<Value>, ApiError> {

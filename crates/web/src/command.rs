@@ -20,6 +20,9 @@ pub enum Command {
     Stop,
     /// Stop at once; what was measured is still kept.
     Abort,
+    /// Start the running run's statistics afresh (Locust's "reset
+    /// statistics"); the load is untouched.
+    ResetStats,
 }
 
 /// A new run: its load, how long it lasts, and where it goes.

@@ -9,6 +9,7 @@
 //! | `POST /api/start` | start a run: `{"users", "spawn_rate"}` or `{"arrival_rate"}`, `"host"`, `"duration"` or `"until_stopped": true` |
 //! | `POST /api/steer` | change the load: `{"users", "spawn_rate"}` or `{"arrival_rate", "ramp"}` |
 //! | `POST /api/stop`, `POST /api/abort` | stop gracefully, or at once |
+//! | `POST /api/reset` | reset the running run's statistics (the load goes on) |
 //! | `GET /api/download/{name}` | `results.json`, `report.html`, `stats.csv`, ... |
 
 use std::sync::Arc;
@@ -36,6 +37,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/api/steer", post(api::steer))
         .route("/api/stop", post(api::stop))
         .route("/api/abort", post(api::abort))
+        .route("/api/reset", post(api::reset))
         .route("/api/download/{name}", get(downloads::download))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))

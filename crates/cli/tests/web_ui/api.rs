@@ -50,6 +50,13 @@ fn the_api_starts_10_users_steers_to_30_and_stops_against_the_demo() {
     }
     assert_eq!(ui.status()["phase"], "idle");
     assert_eq!(demo.received(), 0, "a refused start sent load");
+    let reset = ui.post("/api/reset", "");
+    assert_eq!(reset.status, 409, "{}", reset.text());
+    assert!(
+        reset.error().contains("no run is going on"),
+        "{}",
+        reset.error()
+    );
 
     let start = ui.post(
         "/api/start",
@@ -102,6 +109,32 @@ fn the_api_starts_10_users_steers_to_30_and_stops_against_the_demo() {
         |_| demo.received() > at_30,
     );
 
+    // Reset statistics, as Locust's button does: the load goes on, the
+    // numbers start again, and the page says what was dropped.
+    let reset = ui.post("/api/reset", "");
+    assert_eq!(reset.status, 200, "{}", reset.text());
+    let (status, _) = ui.wait_for("the reset", Duration::from_secs(20), |s| {
+        s["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("statistics reset: "))
+    });
+    let message = status["message"].as_str().unwrap().to_owned();
+    let dropped: u64 = message["statistics reset: ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .expect("a count of dropped requests");
+    assert!(dropped > 0, "{message}");
+    assert_eq!(status["active_users"], 30, "the load goes on: {status}");
+    let at_reset = demo.received();
+    ui.wait_for(
+        "the demo counting more after the reset",
+        Duration::from_secs(20),
+        |_| demo.received() > at_reset,
+    );
+
     let stop = ui.post("/api/stop", "");
     assert_eq!(stop.status, 200, "{}", stop.text());
     let (status, _) = ui.wait_for("the run's end", Duration::from_secs(30), |s| {
@@ -126,6 +159,17 @@ fn the_api_starts_10_users_steers_to_30_and_stops_against_the_demo() {
         "the last run's final results, not a round's"
     );
     assert!(summary.totals.requests > 0);
+    let reset_after = summary
+        .run
+        .stats_reset_after_ms
+        .expect("the results say they were reset");
+    assert!(reset_after > 0);
+    let journeys = &summary.totals;
+    assert_eq!(
+        journeys.journeys_started,
+        journeys.journeys_succeeded + journeys.journeys_failed,
+        "journeys in flight at the reset are carried, none lost"
+    );
     let csv = ui.get("/api/download/stats.csv").text();
     assert!(csv.starts_with("Type,Name,Request Count"), "{csv}");
     assert!(csv.contains("POST /orders"), "{csv}");

@@ -104,6 +104,20 @@ fn in_chromium_10_users_start_steer_to_30_stop_and_the_csv_downloads() {
         assert!(chart["colored"].as_u64() > Some(20), "blank chart: {chart}");
     }
 
+    let reset = &facts["reset"];
+    assert!(
+        reset["after"].as_u64() < reset["before"].as_u64(),
+        "the counts did not restart: {reset}"
+    );
+    assert_eq!(reset["users"], "30", "a reset keeps the load: {reset}");
+    assert!(
+        reset["message"]
+            .as_str()
+            .unwrap()
+            .contains("requests dropped"),
+        "{reset}"
+    );
+
     assert_eq!(facts["phase_after_stop"], "finished");
     let csv = std::fs::read_to_string(dir.join("starling_stats.csv")).expect("the CSV was saved");
     assert!(csv.starts_with("Type,Name,Request Count"), "{csv}");

@@ -136,6 +136,23 @@ def cycle(driver, args):
     facts["charts"] = driver.execute_script("return window.__measure();")
     pathlib.Path(args.screenshot).write_bytes(browser.full_page_png(driver))
 
+    # Reset statistics: the counts start again, the users stay.
+    before = requests(driver)
+    by_id(driver, "reset-button").click()
+    message = by_id(driver, "ui-message")
+    wait(
+        driver,
+        "the reset",
+        lambda: message.is_displayed() and message.text.startswith("statistics reset"),
+    )
+    wait(driver, "the counts restarted", lambda: requests(driver) < before)
+    facts["reset"] = {
+        "before": before,
+        "after": requests(driver),
+        "users": users(driver),
+        "message": message.text,
+    }
+
     by_id(driver, "stop-button").click()
     wait(driver, "the run's end", lambda: phase(driver) == "finished")
     facts["phase_after_stop"] = phase(driver)

@@ -52,6 +52,14 @@ impl Tallies {
         }
     }
 
+    /// Per journey, iterations started and not yet finished.
+    pub(crate) fn in_flight(&self) -> Vec<u64> {
+        self.journeys
+            .iter()
+            .map(|j| j.started.saturating_sub(j.succeeded + j.failed))
+            .collect()
+    }
+
     /// Bytes held by histogram counters, the bulk of the memory.
     pub(crate) fn histogram_bytes(&self) -> usize {
         let requests: usize = self
