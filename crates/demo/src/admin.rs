@@ -1,9 +1,10 @@
 //! The admin endpoints every service has: `GET/PUT /admin/knobs`,
-//! `GET /admin/stats` and Prometheus text at `GET /metrics`.
+//! `GET /admin/stats`, `GET /admin/traces?trace_id=…` and Prometheus text
+//! at `GET /metrics`.
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -15,11 +16,13 @@ use crate::error::ApiError;
 use crate::input;
 use crate::knobs::Knobs;
 use crate::service::Shared;
+use crate::trace::parse_trace_id;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/admin/knobs", get(get_knobs).put(put_knobs))
         .route("/admin/stats", get(stats))
+        .route("/admin/traces", get(traces))
         .route("/metrics", get(metrics))
         .with_state(shared)
 }
@@ -55,6 +58,28 @@ async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
         "requests": shared.stats.requests(),
         "traced": shared.stats.traced(),
     }))
+}
+
+/// `GET /admin/traces?trace_id=<32 hex>` → `{"trace_id", "spans": [...]}`:
+/// the kept server spans of that trace across every service (an empty
+/// list for a trace the store never saw or has forgotten).
+async fn traces(
+    State(shared): State<Arc<Shared>>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let text = query
+        .get("trace_id")
+        .ok_or_else(|| ApiError::bad_request("missing query parameter trace_id"))?;
+    let trace_id = parse_trace_id(text).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "trace_id must be 32 hex digits, not all zero; got {:?}",
+            text.chars().take(64).collect::<String>()
+        ))
+    })?;
+    Ok(Json(json!({
+        "trace_id": format!("{trace_id:032x}"),
+        "spans": shared.spans.trace(trace_id),
+    })))
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> impl IntoResponse {

@@ -155,9 +155,16 @@ pub struct DemoConfig {
     pub settle_after: Duration,
     /// Each service's starting knobs; `PUT /admin/knobs` changes them live.
     pub knobs: ServiceKnobs,
-    /// How long one service waits for another (and the gateway for any)
-    /// before answering 504.
+    /// How long the gateway waits for the service it forwards to before
+    /// answering 504.
     pub upstream_timeout: Duration,
+    /// How long a service waits for another behind it (orders for users
+    /// and products, payments for orders) before answering 504. Shorter
+    /// than the gateway's, so a slow service deep in the graph makes its
+    /// caller fail and the gateway pass that failure on (what
+    /// `starling demo --fault users:latency=2s` shows), rather than the
+    /// gateway timing out first.
+    pub call_timeout: Duration,
 }
 
 impl Default for DemoConfig {
@@ -169,6 +176,7 @@ impl Default for DemoConfig {
             settle_after: Duration::from_secs(2),
             knobs: ServiceKnobs::default(),
             upstream_timeout: Duration::from_secs(30),
+            call_timeout: Duration::from_secs(1),
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::error::KnobsError;
 use crate::knobs::Knobs;
 use crate::service::Shared;
 use crate::services::{gateway, orders, payments, products, users};
+use crate::spans::{SPAN_CAPACITY, Span, SpanStore};
 use crate::upstream::Upstream;
 
 /// How long `shutdown` lets one server finish its in-flight requests
@@ -39,6 +40,7 @@ const STOP_ORDER: [Service; 5] = [
 #[derive(Debug)]
 pub struct Demo {
     servers: Vec<Server>,
+    spans: SpanStore,
 }
 
 #[derive(Debug)]
@@ -84,7 +86,7 @@ impl Demo {
             .timeout(config.upstream_timeout)
             .build()
             .map_err(io::Error::other)?;
-        let upstream = |service: Service| -> io::Result<Upstream> {
+        let upstream = |service: Service, timeout: Duration| -> io::Result<Upstream> {
             let (_, addr, _) = listeners
                 .iter()
                 .find(|(s, _, _)| *s == service)
@@ -93,25 +95,30 @@ impl Demo {
                 client.clone(),
                 format!("http://{addr}"),
                 service,
+                timeout,
             ))
         };
+        let (outer, inner) = (config.upstream_timeout, config.call_timeout);
         let behind_gateway = [
-            upstream(Service::Users)?,
-            upstream(Service::Products)?,
-            upstream(Service::Orders)?,
-            upstream(Service::Payments)?,
+            upstream(Service::Users, outer)?,
+            upstream(Service::Products, outer)?,
+            upstream(Service::Orders, outer)?,
+            upstream(Service::Payments, outer)?,
         ];
         let settlement = payments::Settlement {
             deferred: config.async_payments,
             after: config.settle_after,
         };
-        let orders_of_payments = upstream(Service::Orders)?;
-        let (users_of_orders, products_of_orders) =
-            (upstream(Service::Users)?, upstream(Service::Products)?);
+        let orders_of_payments = upstream(Service::Orders, inner)?;
+        let (users_of_orders, products_of_orders) = (
+            upstream(Service::Users, inner)?,
+            upstream(Service::Products, inner)?,
+        );
+        let spans = SpanStore::new(SPAN_CAPACITY);
 
         let mut servers = Vec::with_capacity(listeners.len());
         for (service, addr, listener) in listeners {
-            let shared = Shared::new(service, *config.knobs.get(service));
+            let shared = Shared::new(service, *config.knobs.get(service), spans.clone());
             let router = match service {
                 Service::Gateway => gateway::router(shared.clone(), behind_gateway.to_vec()),
                 Service::Users => users::router(shared.clone()),
@@ -135,7 +142,7 @@ impl Demo {
                 task,
             });
         }
-        Ok(Demo { servers })
+        Ok(Demo { servers, spans })
     }
 
     /// The gateway's base URL, e.g. `http://127.0.0.1:8000`.
@@ -178,6 +185,18 @@ impl Demo {
             .collect()
     }
 
+    /// The kept server spans of one trace, across services (see
+    /// [`SpanStore::trace`]).
+    pub fn trace(&self, trace_id: u128) -> Vec<Span> {
+        self.spans.trace(trace_id)
+    }
+
+    /// The services' span store, which outlives `shutdown`: read it after
+    /// the servers stopped, when the last in-flight spans are in.
+    pub fn span_store(&self) -> SpanStore {
+        self.spans.clone()
+    }
+
     /// The knobs one service applies now.
     pub fn knobs(&self, service: Service) -> Knobs {
         self.server(service).shared.knobs.get()
@@ -191,7 +210,9 @@ impl Demo {
     }
 
     /// Stops every server, callers first, letting in-flight requests
-    /// finish (up to 10 s per server), and waits for them.
+    /// finish (up to 10 s per server), and waits for them, and for the
+    /// requests their callers gave up on (up to 10 s more), so the span
+    /// store is whole.
     pub async fn shutdown(self) {
         let mut servers = self.servers;
         for service in STOP_ORDER {
@@ -206,6 +227,7 @@ impl Demo {
                 task.abort();
             }
         }
+        self.spans.settled(GRACE).await;
     }
 
     fn server(&self, service: Service) -> &Server {

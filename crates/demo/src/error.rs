@@ -1,5 +1,6 @@
 //! Errors: `ApiError`, the JSON error every handler answers with, and
-//! `KnobsError`, a knob value out of range.
+//! `KnobsError`, a knob value out of range, and `FaultError`, a `--fault`
+//! that cannot be read.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -24,6 +25,19 @@ pub enum KnobsError {
     /// A service name that is not one of the demo's.
     #[error("unknown service {0:?}: expected gateway, users, products, orders or payments")]
     UnknownService(String),
+}
+
+/// A `--fault` that cannot be read.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum FaultError {
+    #[error(
+        "cannot read fault {0:?}: expected SERVICE:KNOB=VALUE[,KNOB=VALUE], e.g. users:latency=2s"
+    )]
+    Shape(String),
+    #[error("unknown knob {0:?}: expected latency, error_rate or concurrency_limit")]
+    UnknownKnob(String),
+    #[error("{0}")]
+    Knob(String),
 }
 
 /// An HTTP error answered as `{"error": "..."}` with its status.
@@ -54,9 +68,17 @@ impl ApiError {
     }
 }
 
+/// The message of an error answer, kept on the response so the service
+/// layer can put it on the request's span without reading the body.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorNote(pub(crate) String);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
+        let note = ErrorNote(self.message.clone());
+        let mut response = (self.status, Json(json!({ "error": self.message }))).into_response();
+        response.extensions_mut().insert(note);
+        response
     }
 }
 

@@ -12,6 +12,14 @@
 //! per route template (`GET /admin/stats`, [`Demo::stats`]) and serves
 //! Prometheus text at `/metrics`.
 //!
+//! Every request to a service's own routes is also a server [`Span`] of
+//! the W3C trace its `traceparent` names (a new trace without a valid
+//! one): the service passes its own span on as the parent of its inner
+//! calls, and all services keep their spans in one bounded
+//! [`SpanStore`], read by trace id (`GET /admin/traces?trace_id=…`,
+//! [`Demo::trace`]). A service waits `call_timeout` (1 s) for another
+//! behind it, the gateway `upstream_timeout` (30 s).
+//!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
 //! let demo = starling_demo::Demo::start(starling_demo::DemoConfig::default()).await?;
@@ -44,15 +52,23 @@
 //!   (`{"service", "requests": {"POST /orders": 12}, "traced": {...}}`,
 //!   `traced` counting requests that carried a `traceparent`) and
 //!   `GET /metrics`.
-//!   These admin routes are neither counted nor slowed by the knobs.
+//!   `GET /admin/traces?trace_id=<32 hex>` answers `{"trace_id", "spans":
+//!   [{"trace_id", "span_id", "parent_span_id", "service", "method",
+//!   "route", "status", "start_unix_us", "duration_us", "error"?,
+//!   "fault"?}]}`, the spans of that trace across all services.
+//!   These admin routes are neither counted nor slowed by the knobs, and
+//!   make no spans.
 //!
 //! # Layout
 //! - `config`: [`DemoConfig`], [`Service`], ports and the default knobs.
+//! - `fault`: [`Fault`], a `--fault users:latency=2s` applied before start.
 //! - `knobs`: [`Knobs`], [`Latency`] and the live state that applies them.
 //! - `demo`: [`Demo`] (start, URLs, stats, shutdown) and [`serve_until`].
 //! - `service`: what every service shares, and the layer that counts each
-//!   request and applies the knobs.
-//! - `admin`: `/admin/knobs`, `/admin/stats`, `/metrics`.
+//!   request, applies the knobs and records its span.
+//! - `admin`: `/admin/knobs`, `/admin/stats`, `/admin/traces`, `/metrics`.
+//! - `trace`: reading and writing `traceparent`.
+//! - `spans`: [`Span`] and the bounded [`SpanStore`].
 //! - `services/`: one file per service (gateway, users, products, orders,
 //!   payments).
 //! - `upstream`: service-to-service HTTP calls.
@@ -64,14 +80,19 @@ mod admin;
 mod config;
 mod demo;
 mod error;
+mod fault;
 mod input;
 mod knobs;
 mod service;
 mod services;
+mod spans;
 mod stats;
+mod trace;
 mod upstream;
 
 pub use config::{DemoConfig, Service, ServiceKnobs, ServicePorts};
 pub use demo::{Demo, serve_until};
-pub use error::KnobsError;
+pub use error::{FaultError, KnobsError};
+pub use fault::Fault;
 pub use knobs::{Knobs, Latency};
+pub use spans::{SPAN_CAPACITY, Span, SpanStore};

@@ -1,5 +1,8 @@
 //! Calls from one service to another: plain HTTP on loopback through one
-//! shared keep-alive pool, with a timeout, and errors turned into 502/504.
+//! shared keep-alive pool, with a timeout per caller, and errors turned
+//! into 502/504.
+
+use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use bytes::Bytes;
@@ -18,6 +21,8 @@ pub(crate) struct Upstream {
     client: reqwest::Client,
     base: String,
     service: Service,
+    /// How long the caller waits for this service before answering 504.
+    timeout: Duration,
 }
 
 /// A buffered answer from another service.
@@ -37,11 +42,17 @@ impl Reply {
 }
 
 impl Upstream {
-    pub(crate) fn new(client: reqwest::Client, base: String, service: Service) -> Self {
+    pub(crate) fn new(
+        client: reqwest::Client,
+        base: String,
+        service: Service,
+        timeout: Duration,
+    ) -> Self {
         Upstream {
             client,
             base,
             service,
+            timeout,
         }
     }
 
@@ -49,9 +60,13 @@ impl Upstream {
         self.service
     }
 
-    /// `GET path`, passing on the caller's `traceparent`.
+    /// `GET path`, passing on the caller's `traceparent` (which the
+    /// service layer set to the caller's own server span).
     pub(crate) async fn get(&self, path: &str, inbound: &HeaderMap) -> Result<Reply, ApiError> {
-        let mut request = self.client.get(format!("{}{path}", self.base));
+        let mut request = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .timeout(self.timeout);
         if let Some(trace) = inbound.get(TRACEPARENT) {
             request = request.header(TRACEPARENT, trace.clone());
         }
@@ -66,6 +81,7 @@ impl Upstream {
     ) -> reqwest::RequestBuilder {
         self.client
             .request(method, format!("{}{path_and_query}", self.base))
+            .timeout(self.timeout)
     }
 
     /// Sends and buffers the answer, mapping transport failures to 502/504.

@@ -13,7 +13,7 @@ use axum::routing::any;
 use bytes::Bytes;
 
 use crate::config::Service;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorNote};
 use crate::service::{self, Shared};
 use crate::upstream::{Upstream, is_hop_header};
 
@@ -62,6 +62,14 @@ async fn forward(
 
     let mut response = Response::new(Body::from(reply.body));
     *response.status_mut() = reply.status;
+    if reply.status.is_server_error() {
+        // The gateway's span says whose error it passed on.
+        response.extensions_mut().insert(ErrorNote(format!(
+            "{} answered {}",
+            upstream.service(),
+            reply.status.as_u16()
+        )));
+    }
     let out = response.headers_mut();
     // `append`, not `insert`: several Set-Cookie headers must all pass.
     for (name, value) in &reply.headers {

@@ -119,7 +119,7 @@ async fn traceparent_reaches_every_service_of_the_fan_out() {
         };
     let paid = send("/payments", json!({"order_id": order["id"], "amount": 1})).await;
     assert_eq!(paid.map(|r| r.status()).ok(), Some(StatusCode::OK));
-    // One untraced request, to show it is not counted as traced.
+    // One untraced request: the gateway does not count it as traced.
     let _ = get(&client, &format!("{gateway}/products")).await;
 
     let expected = [
@@ -128,7 +128,12 @@ async fn traceparent_reaches_every_service_of_the_fan_out() {
             json!({"POST /users": 1, "POST /orders": 1, "POST /payments": 1}),
         ),
         ("users", json!({"POST /users": 1, "GET /users/{id}": 1})),
-        ("products", json!({"GET /products/{id}": 1})),
+        // The untraced GET /products started a trace at the gateway,
+        // which passed it on.
+        (
+            "products",
+            json!({"GET /products/{id}": 1, "GET /products": 1}),
+        ),
         ("orders", json!({"POST /orders": 1, "GET /orders/{id}": 1})),
         ("payments", json!({"POST /payments": 1})),
     ];

@@ -8,3 +8,4 @@ mod knobs;
 mod lifecycle;
 mod login;
 mod payments;
+mod traces;
