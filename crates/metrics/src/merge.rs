@@ -69,7 +69,9 @@ impl Summary {
         merged.run.load = first.run.load.clone();
         merged.run.targets = first.run.targets.clone();
         merged.run.guessed_services = first.run.guessed_services.clone();
-        merged.run.warnings = first.run.warnings.clone();
+        // What drifted in each part adds up (late starts, users without a
+        // row); what every part says of the plan is said once.
+        merged.run.warnings = crate::RunWarning::merged(parts.iter().flat_map(|p| &p.run.warnings));
         merged.run.starling = first.run.starling.clone();
         merged.run.errors = parts.iter().flat_map(|p| p.run.errors.clone()).collect();
         merged.run.trace_export = parts

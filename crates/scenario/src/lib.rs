@@ -37,6 +37,7 @@
 //! - [`threshold`]: pass/fail criteria kept in the plan.
 //! - [`tags`]: `--tags`/`--exclude-tags`, which cut a plan down to the
 //!   journeys asked for.
+//! - [`walk`]: every step of a plan's step trees, nested ones included.
 //! - [`redact`]: what the engine keeps out of failure examples (secret
 //!   names, `redact:`, the values `env()` read).
 //! - [`template`], [`expr`], [`capture`], [`expect`], [`scope`],
@@ -60,6 +61,7 @@ pub mod tags;
 pub mod template;
 pub mod threshold;
 pub mod value;
+pub mod walk;
 
 // Shared machinery of the runtime pieces (scenario-runtime).
 pub mod runtime;

@@ -1,6 +1,8 @@
 //! The poll step: a request repeated every interval until a condition
 //! holds, up to a timeout; reported as one operation with its total wait,
-//! as a user waits for asynchronous work such as a payment settling.
+//! as a user waits for asynchronous work such as a payment settling. An
+//! attempt slower than `every` makes the next one late, which the run's
+//! drift counts (a `poll_late` warning at the end).
 
 use tokio::time::Instant;
 
@@ -72,6 +74,11 @@ pub(crate) async fn run(worker: &Worker, vu: &mut Vu, it: &mut Iteration, poll: 
             }
             break Err(sent.err().unwrap_or(FailureCategory::Expectation));
         }
+        // The next attempt is due at `next`; past it, this one took longer
+        // than `every` and the cadence slips (said at the end of the run).
+        worker
+            .drift
+            .poll_repeat(poll.section, Instant::now() > next);
         if !worker.sleep_until_unless_aborted(next).await {
             return Flow::StopUser;
         }
