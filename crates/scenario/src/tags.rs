@@ -4,11 +4,16 @@
 //! is applied to a compiled [`Plan`] before the run: the journeys left out
 //! are removed (ids renumbered, so the engine and the metrics never see
 //! them), weights are normalised again among those kept, and a user type
-//! left with no journey is dropped.
+//! left with no journey is dropped. The requests, groups and polls only
+//! the dropped journeys had go with them (renumbered the same way), and
+//! so do the thresholds that judge only what was dropped: what is never
+//! sent shows as no row, not a row of zeros, and fails no threshold.
 
 use std::collections::BTreeSet;
 
-use crate::plan::{JourneyId, Plan};
+use crate::plan::{JourneyId, Plan, ServiceId, Step};
+use crate::threshold::ThresholdScope;
+use crate::walk::each_step_mut;
 
 /// The tags asked for on the command line. Empty lists filter nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -92,12 +97,7 @@ impl TagFilter {
             return Err(nothing_left);
         }
         // New ids: journeys in their old order, without the dropped ones.
-        let mut new_id: Vec<Option<JourneyId>> = Vec::with_capacity(kept.len());
-        let mut next = 0;
-        for &k in &kept {
-            new_id.push(k.then_some(next));
-            next += usize::from(k);
-        }
+        let new_id: Vec<Option<JourneyId>> = renumbering(&kept);
         let journeys = std::mem::take(&mut plan.journeys);
         plan.journeys = journeys
             .into_iter()
@@ -107,6 +107,12 @@ impl TagFilter {
         for section in &mut plan.sections {
             section.journey = section.journey.and_then(|j| new_id[j]);
         }
+        // A threshold of a dropped journey judges nothing that runs.
+        plan.thresholds
+            .retain_mut(|threshold| match &mut threshold.scope {
+                ThresholdScope::Journey(id) => new_id[*id].map(|new| *id = new).is_some(),
+                _ => true,
+            });
         // User types with a journey left, renumbered the same way.
         let user_types = std::mem::take(&mut plan.user_types);
         for (old_type, mut ut) in user_types.into_iter().enumerate() {
@@ -141,9 +147,85 @@ impl TagFilter {
                 0.0
             };
         }
+        prune_unreached(plan);
         plan.tags = self.clone();
         Ok(())
     }
+}
+
+/// Takes out of `plan` the requests, groups and polls that only the
+/// dropped journeys (and user types) had, with the thresholds that judge
+/// only those, so no request that was never going to be sent shows as a
+/// row of zeros. The ones kept are renumbered in their old order, in the
+/// steps too.
+fn prune_unreached(plan: &mut Plan) {
+    let mut requests = vec![false; plan.requests.len()];
+    let mut sections = vec![false; plan.sections.len()];
+    plan.each_step(&mut |step| match step {
+        Step::Request(request) => requests[request.id] = true,
+        Step::Poll(poll) => {
+            requests[poll.request.id] = true;
+            sections[poll.section] = true;
+        }
+        Step::Group(group) => sections[group.section] = true,
+        Step::Think(_) | Step::If(_) | Step::Repeat(_) | Step::Set(_) => {}
+    });
+    let new_request = renumbering(&requests);
+    let new_section = renumbering(&sections);
+    let renumber = &mut |step: &mut Step| match step {
+        Step::Request(request) => request.id = new_request[request.id].unwrap_or(request.id),
+        Step::Poll(poll) => {
+            poll.request.id = new_request[poll.request.id].unwrap_or(poll.request.id);
+            poll.section = new_section[poll.section].unwrap_or(poll.section);
+        }
+        Step::Group(group) => group.section = new_section[group.section].unwrap_or(group.section),
+        Step::Think(_) | Step::If(_) | Step::Repeat(_) | Step::Set(_) => {}
+    };
+    for journey in &mut plan.journeys {
+        each_step_mut(&mut journey.steps, renumber);
+    }
+    for user_type in &mut plan.user_types {
+        each_step_mut(&mut user_type.on_start, renumber);
+        each_step_mut(&mut user_type.on_stop, renumber);
+    }
+    keep_marked(&mut plan.requests, &requests);
+    keep_marked(&mut plan.sections, &sections);
+    let services: BTreeSet<ServiceId> = plan.requests.iter().map(|r| r.service).collect();
+    plan.thresholds
+        .retain_mut(|threshold| match &mut threshold.scope {
+            // Renumbered, or removed, with the journeys.
+            ThresholdScope::All | ThresholdScope::Journey(_) => true,
+            ThresholdScope::Service(id) => services.contains(id),
+            ThresholdScope::Request { ids, .. } => {
+                *ids = ids.iter().filter_map(|&id| new_request[id]).collect();
+                !ids.is_empty()
+            }
+            ThresholdScope::Section(ids) => {
+                *ids = ids.iter().filter_map(|&id| new_section[id]).collect();
+                !ids.is_empty()
+            }
+        });
+}
+
+/// New ids for the marked entries, in their old order.
+fn renumbering(marked: &[bool]) -> Vec<Option<usize>> {
+    let mut next = 0;
+    marked
+        .iter()
+        .map(|&m| {
+            let id = m.then_some(next);
+            next += usize::from(m);
+            id
+        })
+        .collect()
+}
+
+fn keep_marked<T>(items: &mut Vec<T>, marked: &[bool]) {
+    let mut i = 0;
+    items.retain(|_| {
+        i += 1;
+        marked[i - 1]
+    });
 }
 
 /// Every tag of the plan's journeys and user types, sorted, once each.

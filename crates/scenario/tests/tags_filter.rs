@@ -143,3 +143,73 @@ scenario.yaml:8:16: error: tag `a,b` cannot be selected by `--tags`: a tag is on
   |                ^^^^^"#
     );
 }
+
+#[test]
+fn requests_groups_and_thresholds_of_dropped_journeys_go_with_them_and_the_rest_are_renumbered() {
+    let source = r#"target: http://127.0.0.1:8000
+load: { users: 1, duration: 1s }
+services:
+  shop: http://127.0.0.1:8001
+users:
+  - name: u
+    journeys:
+      - name: checkout
+        tags: [slow]
+        steps:
+          - post: /orders
+          - group: pay
+            steps:
+              - post: /payments
+                service: shop
+      - name: browse
+        steps:
+          - get: /products
+          - poll:
+              get: /stock
+            every: 1s
+            until: response.status == 200
+            timeout: 5s
+            name: stock
+thresholds:
+  journey checkout: { p95: 1s }
+  journey browse: { p95: 1s }
+  request POST /orders: { errors: 1% }
+  request GET /stock: { errors: 1% }
+  group pay: { max: 2s }
+  service shop: { p99: 1s }
+  all: { errors: 1% }
+"#;
+    let mut plan = compile_str(source, Path::new("scenario.yaml"))
+        .unwrap()
+        .plan;
+    filter("", "slow").apply(&mut plan).unwrap();
+    let names: Vec<&str> = plan.requests.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["GET /products", "GET /stock"]);
+    let sections: Vec<&str> = plan.sections.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(sections, ["stock"]);
+    assert_eq!(plan.sections[0].journey, Some(0));
+    // The steps point at the renumbered entries.
+    let mut seen = Vec::new();
+    plan.each_step(&mut |step| match step {
+        starling_scenario::Step::Request(r) => seen.push(plan.requests[r.id].name.clone()),
+        starling_scenario::Step::Poll(p) => {
+            seen.push(plan.requests[p.request.id].name.clone());
+            seen.push(plan.sections[p.section].name.clone());
+        }
+        _ => {}
+    });
+    assert_eq!(seen, ["GET /products", "GET /stock", "stock"]);
+    let labels: Vec<&str> = plan.thresholds.iter().map(|t| t.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "journey browse: p95 < 1s",
+            "request GET /stock: errors < 1%",
+            "all: errors < 1%"
+        ]
+    );
+    assert!(matches!(
+        plan.thresholds[0].scope,
+        starling_scenario::threshold::ThresholdScope::Journey(0)
+    ));
+}
