@@ -3,7 +3,7 @@
 # figure bench/NOTES.md tracks from change to change. Unlike CPU time it
 # barely moves on a busy machine, so a 1% change is visible.
 #
-#   bench/callgrind.sh [--users N] [--seconds S] [--port P] [--keep DIR]
+#   bench/callgrind.sh [--users N] [--seconds S | --iterations I] [--port P] [--keep DIR]
 #
 # Runs `starling run bench/scenarios/get.yaml` (one GET per journey, one
 # worker) under `valgrind --tool=callgrind` against the bench nginx on
@@ -13,7 +13,9 @@
 # Needs valgrind, nginx and a release build (`cargo build --release -p
 # starling`; CARGO_PROFILE_RELEASE_LTO=off builds faster while iterating,
 # but NOTES.md's figures are of the default thin-LTO build). --keep DIR
-# keeps the callgrind files for `callgrind_annotate`.
+# keeps the callgrind files for `callgrind_annotate`. --iterations I runs
+# I journeys per user instead of S seconds: a fixed request count, so two
+# builds compare without the per-run costs spread over different counts.
 
 set -euo pipefail
 
@@ -24,13 +26,15 @@ USERS=20
 SECONDS_RUN=6
 PORT=18280
 KEEP=
+ITERATIONS=
 while (($#)); do
   case $1 in
     --users) USERS=$2; shift 2 ;;
     --seconds) SECONDS_RUN=$2; shift 2 ;;
+    --iterations) ITERATIONS=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,10 +56,12 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
+BOUND=(--duration "${SECONDS_RUN}s")
+[[ -n $ITERATIONS ]] && BOUND=(--iterations "$ITERATIONS" --duration 10m)
 valgrind --tool=callgrind --separate-threads=yes \
   --callgrind-out-file="$WORK/cg.%p" \
   "$STARLING" run "$ROOT/bench/scenarios/get.yaml" --host "http://127.0.0.1:$PORT" \
-  --users "$USERS" --duration "${SECONDS_RUN}s" --workers 1 --quiet \
+  --users "$USERS" "${BOUND[@]}" --workers 1 --quiet \
   --out "$WORK/results.json" >"$WORK/stdout" 2>"$WORK/valgrind.log"
 
 python3 - "$WORK" <<'PY'
