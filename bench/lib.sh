@@ -48,6 +48,9 @@ http {
     location = /orders { default_type application/json; return 201 '{"id": 1, "status": "created", "user_id": 1, "item": "widget", "product_id": 1}'; }
     location = /payments { default_type application/json; return 200 '{"id": 1, "order_id": 1, "amount": 10.0, "status": "paid"}'; }
     location = /products { default_type application/json; return 200 '[{"id": 1, "name": "widget", "category": "electronics", "price": 10.0}]'; }
+    # Requests nginx has answered, read by run.sh before and after each
+    # generator run: every request a tool counts must have reached nginx.
+    location = /__bench_status { stub_status; }
   }
 }
 CONF

@@ -15,8 +15,8 @@ import statistics
 import sys
 
 TARGETS = {
-    "a": "starling >= 1.0x wrk and >= 1.2x oha in requests per generator CPU-second",
-    "b": "starling >= 20x Locust in requests per generator CPU-second",
+    "a": "starling >= 1.0x wrk and >= 1.2x oha in requests per generator CPU-second (Artillery, JMeter and Goose shown beside)",
+    "b": "starling >= 20x Locust in requests per generator CPU-second; (b2) also beside Artillery, JMeter and Goose",
     "c": "<= 8 KiB per user at 9,000 users and <= 1/3 of Locust's per-user memory",
     "d": "starling CPU <= 0.8x oha's CPU at the same fixed rate",
     "e": "<= 50 us added at the median; the 1 s stall visible in the corrected p99",
@@ -104,21 +104,39 @@ def throughput_section(runs, workload):
             "fail": sum(r.get("failures", 0) for r in rs),
             "req": sum(r.get("requests", 0) for r in rs),
             "all": ", ".join(fmt(per_cpu(r)) for r in rs),
+            "seen": seen_by_server(rs),
         }
     base = stats.get("starling", {}).get("per_cpu")
+    with_server = any(s["seen"] is not None for s in stats.values())
     rows = []
     for t in tools:
         s = stats[t]
         ratio = "—" if t == "starling" or not base or not s["per_cpu"] else f"{base / s['per_cpu']:.2f}x"
-        rows.append([
+        row = [
             t, str(s["n"]), fmt(s["rps"]), fmt(s["per_cpu"]), s["all"], fmt(s["cpu"], 2),
-            fmt(s["rss"], 1), fmt(s["p50"]), fmt(s["p99"]), f"{s['fail']}/{s['req']}", ratio,
-        ])
-    return table(
-        ["tool", "runs", "req/s", "req per CPU-s", "each run", "CPU-s", "peak RSS MiB",
-         "p50 µs", "p99 µs", "failed/requests", "starling ÷ tool (req per CPU-s)"],
-        rows,
-    )
+            fmt(s["rss"], 1), fmt(s["p50"]), fmt(s["p99"]), f"{s['fail']}/{s['req']}",
+        ]
+        if with_server:
+            row.append(s["seen"] or "n/a")
+        rows.append(row + [ratio])
+    headers = ["tool", "runs", "req/s", "req per CPU-s", "each run", "CPU-s", "peak RSS MiB",
+               "p50 µs", "p99 µs", "failed/requests"]
+    if with_server:
+        headers.append("answered by nginx")
+    return table(headers + ["starling ÷ tool (req per CPU-s)"], rows)
+
+
+def seen_by_server(rs):
+    """The requests nginx answered during these runs (its stub_status, read
+    by run.sh before and after each), marked when a tool counted more than
+    nginx answered, i.e. requests that never reached the server. nginx may
+    answer a few more than a tool counts: those in flight when it stopped."""
+    counts = [r["server_requests"] for r in rs if "server_requests" in r]
+    if not counts:
+        return None
+    short = sum(1 for r in rs if "server_requests" in r and r["server_requests"] < r["requests"])
+    text = str(sum(counts))
+    return text + (f" (fewer than counted in {short} runs)" if short else "")
 
 
 def rate_section(runs):
@@ -236,15 +254,43 @@ def commands(runs, mem_present, out_dir):
                      "--stop-timeout 2s`; Locust: `BENCH_WAIT=think locust -f bench/locust_get.py "
                      "--headless -H http://127.0.0.1:18080 -u N -r 1000 -t 300s GetUser|HttpGetUser`; "
                      "RSS read from /proc/PID/status 6 s after the last user started")
-    text = "\n".join(lines).replace(os.path.abspath(out_dir) + "/", "bench/out/")
+    text = "\n".join(lines)
+    # JMeter's saveservice_properties is a path below its home directory.
+    text = re.sub(r"-Jsaveservice_properties=\S*?/jmeter/saveservice\.properties",
+                  "-Jsaveservice_properties=/../../..<out>/jmeter/saveservice.properties", text)
+    text = text.replace(os.path.abspath(out_dir) + "/", "bench/out/")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     text = text.replace(root + "/", "")
     # The release binary, wherever CARGO_TARGET_DIR put it.
     return re.sub(r"`\S*/release/starling ", "`starling ", text)
 
 
+def previous(results):
+    """The figures and commands of the RESULTS.md being replaced, by
+    workload key: a workload with no figures in OUT_DIR (a fresh bench/out,
+    or one that was not rerun and whose raw files are gone) keeps what was
+    last measured, with the date and commit its section already names."""
+    sections, cmds = {}, {}
+    if not os.path.exists(results):
+        return sections, cmds
+    text = open(results).read()
+    figures = text.split("\n## Figures\n", 1)[-1].split("\n## Commands\n", 1)
+    by_title = {title: key for key, title in TITLES.items()}
+    for chunk in figures[0].split("\n### ")[1:]:
+        title = chunk.split("\n", 1)[0].strip()
+        if title in by_title:
+            sections[by_title[title]] = "### " + chunk.strip("\n") + "\n"
+    if len(figures) > 1:
+        for line in figures[1].split("\n## ", 1)[0].splitlines():
+            m = re.match(r"- \((\w+)\) ", line)
+            if m:
+                cmds.setdefault(m.group(1), []).append(line)
+    return sections, cmds
+
+
 def main():
     out_dir, results = sys.argv[1], sys.argv[2]
+    old_sections, old_commands = previous(results)
     runs = load_jsonl(os.path.join(out_dir, "runs.jsonl"))
     mem = load_jsonl(os.path.join(out_dir, "mem.jsonl"))
     meta = load_meta(os.path.join(out_dir, "meta.env"))
@@ -260,8 +306,12 @@ def main():
     body = []
     for key, text in sections:
         if text is None:
+            if key in old_sections:
+                body.append(old_sections[key])
             continue
-        when = load_meta(os.path.join(out_dir, f"meta-{key[0]}.env"))
+        # b2 can be rerun alone (run.sh b2); e1 and e2 only with e.
+        when = (load_meta(os.path.join(out_dir, f"meta-{key}.env"))
+                or load_meta(os.path.join(out_dir, f"meta-{key[0]}.env")))
         measured = ""
         if when:
             measured = f" Measured {when.get('date', '?')} with {when.get('starling', '?')}."
@@ -283,11 +333,15 @@ def main():
         "it was last measured.",
         "",
     ]
-    for k in ("date", "cores", "cpu", "kernel", "starling", "wrk", "oha", "locust", "nginx", "python",
+    for k in ("date", "cores", "cpu", "kernel", "starling", "wrk", "oha", "locust", "artillery", "jmeter",
+              "goose", "nginx", "python",
               "duration", "reps", "workloads"):
         if k in meta:
             md.append(f"- {k}: {meta[k]}")
-    md += ["", "## Figures", "", report, "## Commands", "", commands(runs, bool(mem), out_dir), ""]
+    fresh = {r["workload"] for r in runs} | ({"c"} if mem else set())
+    kept = [line for key, lines in old_commands.items() if key not in fresh for line in lines]
+    cmd_text = "\n".join([commands(runs, bool(mem), out_dir)] + kept).strip("\n")
+    md += ["", "## Figures", "", report, "## Commands", "", cmd_text, ""]
     notes = os.path.join(os.path.dirname(os.path.abspath(results)), "NOTES.md")
     if os.path.exists(notes):
         md += ["", open(notes).read()]

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# starling side by side with wrk, oha and Locust (issue 5). One command:
+# starling side by side with wrk, oha, Locust (issue 5), and Artillery,
+# JMeter and Goose on (a) and (b2) (issue 19). One command:
 #
-#   bench/run.sh [options] [workload...]      workloads: a b c d e (default all)
+#   bench/run.sh [options] [workload...]      workloads: a b c d e (default all);
+#                                             b2 alone: only (b2) of b
 #
 # Options:
 #   --duration S     seconds per generator run (default 10)
 #   --reps N         repetitions of the throughput runs a, b, d (default 3)
 #   --no-oha         do not `cargo install oha` when it is missing (~4 min)
-#   --no-install     install nothing (apt, pip, cargo); skip missing peers
+#   --no-goose       do not build the Goose driver (bench/goose) when missing
+#   --no-install     install nothing (apt, pip, npm, cargo); skip missing peers
 #   --no-build       use the existing release binary
 #   --out DIR        raw logs and figures (default bench/out)
 #   --results FILE   the report to write (default bench/RESULTS.md)
@@ -28,6 +31,7 @@ RESULTS=$BENCH/RESULTS.md
 DUR=10
 REPS=3
 WANT_OHA=1
+WANT_GOOSE=1
 INSTALL=1
 BUILD=1
 WORKLOADS=()
@@ -36,12 +40,13 @@ while (($#)); do
     --duration) DUR=$2; shift 2 ;;
     --reps) REPS=$2; shift 2 ;;
     --no-oha) WANT_OHA=0; shift ;;
-    --no-install) INSTALL=0; WANT_OHA=0; shift ;;
+    --no-goose) WANT_GOOSE=0; shift ;;
+    --no-install) INSTALL=0; WANT_OHA=0; WANT_GOOSE=0; shift ;;
     --no-build) BUILD=0; shift ;;
     --out) OUT=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    a|b|c|d|e) WORKLOADS+=("$1"); shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    a|b|b2|c|d|e) WORKLOADS+=("$1"); shift ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,15 +54,21 @@ done
 
 GEN_CPU=0
 TGT_CPU=1
-NGINX_PORT=18080
-DEMO_PORT=18000
-DELAY_PORT=18090
+# BENCH_PORT_OFFSET moves every port, so two runs can share a machine.
+NGINX_PORT=$((18080 + ${BENCH_PORT_OFFSET:-0}))
+DEMO_PORT=$((18000 + ${BENCH_PORT_OFFSET:-0}))
+DELAY_PORT=$((18090 + ${BENCH_PORT_OFFSET:-0}))
 VENV=${BENCH_VENV:-$BENCH/out/venv}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 STARLING=$CARGO_TARGET_DIR/release/starling
 # Workload (e)'s target: crates/demo/examples/delay_server.rs.
 DELAY_SERVER=$CARGO_TARGET_DIR/release/examples/delay_server
 OHA=$(command -v oha || echo "$HOME/.cargo/bin/oha")
+# The peers of issue 19, each installed under $OUT when missing.
+ARTILLERY=$OUT/artillery/node_modules/.bin/artillery
+JMETER=$(command -v jmeter || echo /usr/bin/jmeter)
+JMETER_AUX=$OUT/jmeter
+GOOSE=$OUT/goose-target/release/starling-bench-goose
 RUNS=$OUT/runs.jsonl
 mkdir -p "$OUT/runs"
 
@@ -77,6 +88,15 @@ stop_pid() {
   local kept=()
   for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
   PIDS=("${kept[@]}")
+}
+
+# A server of an earlier run, or of someone else, on our port would be
+# measured instead of ours: refuse to start.
+port_free() {
+  if curl -s -o /dev/null --max-time 1 "$1"; then
+    echo "something already answers on $1: stop it, or move every port with BENCH_PORT_OFFSET" >&2
+    exit 1
+  fi
 }
 
 wait_http() {
@@ -110,6 +130,36 @@ install_peers() {
       { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q locust; } >"$OUT/pip.log" 2>&1 \
         || log "Locust install failed (see $OUT/pip.log)"
     fi
+    if ! has "$JMETER" || ! has javac; then
+      # Apart from the others: its ~80 Java packages may fail alone. javac
+      # compiles the class that lets Debian's JMeter read its plans
+      # (bench/jmeter/starling/bench/AllowJMeterTypes.java).
+      log "apt-get install jmeter default-jdk-headless"
+      apt-get install -y jmeter default-jdk-headless >"$OUT/apt-jmeter.log" 2>&1 \
+        || { apt-get update >>"$OUT/apt-jmeter.log" 2>&1 \
+          && apt-get install -y jmeter default-jdk-headless >>"$OUT/apt-jmeter.log" 2>&1; } \
+        || log "JMeter install failed (see $OUT/apt-jmeter.log)"
+    fi
+    if [[ ! -x $ARTILLERY ]]; then
+      if has npm; then
+        # Its Playwright engine would download a browser, which is neither
+        # needed here nor reachable.
+        log "Artillery into $OUT/artillery (npm, about a minute)"
+        mkdir -p "$OUT/artillery"
+        (cd "$OUT/artillery" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund \
+          --loglevel=error artillery@2) >"$OUT/artillery-install.log" 2>&1 \
+          || log "Artillery install failed (see $OUT/artillery-install.log)"
+      else
+        log "npm missing: Artillery cannot be installed"
+      fi
+    fi
+    if ((WANT_GOOSE)) && [[ ! -x $GOOSE ]]; then
+      # Its own workspace and target dir: never part of starling's build.
+      log "Goose driver: cargo build --release (bench/goose, a few minutes; --no-goose skips it)"
+      cargo build --release --locked --manifest-path "$BENCH/goose/Cargo.toml" \
+        --target-dir "$OUT/goose-target" >"$OUT/goose-build.log" 2>&1 \
+        || log "Goose build failed (see $OUT/goose-build.log); Goose is skipped"
+    fi
     if ((build_oha)); then
       # Its default TLS backend builds aws-lc from C (about 8 minutes
       # here); the system's OpenSSL halves that, and every run here is
@@ -125,10 +175,35 @@ install_peers() {
   has wrk || log "wrk missing: skipped"
   has "$OHA" || log "oha missing: skipped"
   [[ -x $VENV/bin/locust ]] || log "Locust missing: skipped"
+  has "$ARTILLERY" || log "Artillery missing: skipped"
+  has "$GOOSE" || log "Goose driver missing: skipped"
+  prepare_jmeter || { log "JMeter missing or unusable: skipped"; JMETER=; }
   OHA_JSON=(--output-format json)
   if has "$OHA" && ! "$OHA" --help 2>/dev/null | grep -q -- '--output-format'; then
     OHA_JSON=(-j)
   fi
+}
+
+# Debian's JMeter 2.13 cannot read a plan on Debian's XStream until it is
+# allowed to (bench/jmeter/starling/bench/AllowJMeterTypes.java says why and
+# how): compile that class and write the saveservice.properties that names
+# it. JMETER_ARGS then holds what every JMeter run needs.
+prepare_jmeter() {
+  has "$JMETER" || return 1
+  has javac || return 1
+  local home=/usr/share/jmeter src=$BENCH/jmeter/starling/bench/AllowJMeterTypes.java
+  [[ -f $home/bin/saveservice.properties ]] || return 1
+  mkdir -p "$JMETER_AUX/classes"
+  if [[ ! -f $JMETER_AUX/classes/starling/bench/AllowJMeterTypes.class || $src -nt $JMETER_AUX/classes/starling/bench/AllowJMeterTypes.class ]]; then
+    javac -nowarn -d "$JMETER_AUX/classes" -cp /usr/share/java/xstream.jar "$src" \
+      >"$JMETER_AUX/javac.log" 2>&1 || { log "javac failed (see $JMETER_AUX/javac.log)"; return 1; }
+  fi
+  { cat "$home/bin/saveservice.properties"; printf '\n_starling.bench.AllowJMeterTypes=collection\n'; } \
+    >"$JMETER_AUX/saveservice.properties"
+  # JMeter reads this property as a path below its home directory.
+  JMETER_ARGS=(-Jsaveservice_properties="/$(realpath --relative-to="$home" "$JMETER_AUX/saveservice.properties")"
+    -Juser.classpath="$JMETER_AUX/classes" -Jjmeter.save.saveservice.output_format=csv
+    -Jjmeter.save.saveservice.print_field_names=true)
 }
 
 build_starling() {
@@ -145,12 +220,22 @@ start_nginx() {
   local dir=$OUT/nginx
   mkdir -p "$dir/logs"
   nginx_conf "$dir" "$NGINX_PORT" >"$dir/nginx.conf"
+  port_free "http://127.0.0.1:$NGINX_PORT/"
   taskset -c "$TGT_CPU" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
   wait_http "http://127.0.0.1:$NGINX_PORT/"
+  SERVER_STATUS=http://127.0.0.1:$NGINX_PORT/__bench_status
 }
-stop_nginx() { stop_pid "$NGINX_PID" QUIT; }
+stop_nginx() { stop_pid "$NGINX_PID" QUIT; SERVER_STATUS=; }
+SERVER_STATUS=
+
+# Requests nginx has answered so far (its stub_status, bench/lib.sh), less
+# this read itself; empty when the target is not nginx.
+server_count() {
+  [[ -n $SERVER_STATUS ]] || return 0
+  curl -s "$SERVER_STATUS" | awk 'NR == 3 { print $3 - 1 }'
+}
 
 knobs() { # knobs JSON: the same knobs on the five demo services
   local port
@@ -160,6 +245,7 @@ knobs() { # knobs JSON: the same knobs on the five demo services
   done
 }
 start_demo() {
+  port_free "http://127.0.0.1:$DEMO_PORT/"
   taskset -c "$TGT_CPU" "$STARLING" demo serve --port "$DEMO_PORT" >"$OUT/demo.log" 2>&1 &
   DEMO_PID=$!
   PIDS+=("$DEMO_PID")
@@ -173,6 +259,7 @@ start_demo() {
 stop_demo() { stop_pid "$DEMO_PID" INT; }
 
 start_delay() {
+  port_free "http://127.0.0.1:$DELAY_PORT/"
   taskset -c "$TGT_CPU" "$DELAY_SERVER" "$DELAY_PORT" 10 >"$OUT/delay.log" 2>&1 &
   DELAY_PID=$!
   PIDS+=("$DELAY_PID")
@@ -181,41 +268,67 @@ start_delay() {
 stop_delay() { stop_pid "$DELAY_PID" TERM; }
 
 # --- one generator run (CPU 0) ----------------------------------------------
-# gen WORKLOAD TOOL REP KIND -- command...   KIND: wrk|oha|locust|starling
-# The command must write its figures where parse.py looks: the log for
-# wrk and oha, $BASE (csv prefix) for Locust, $BASE.json for starling.
+# gen WORKLOAD TOOL REP KIND -- command...
+# KIND: wrk|oha|locust|starling|artillery|jmeter|goose. The command must
+# write its figures where parse.py looks: the log for wrk and oha, $BASE
+# (csv prefix) for Locust, $BASE.json for starling, Artillery and Goose,
+# $BASE.jtl for JMeter. Against nginx, the requests nginx answered during
+# the run are kept beside the tool's own count: a tool must not count a
+# request nginx never saw (see report.py).
 gen() {
   local wl=$1 tool=$2 rep=$3 kind=$4
   shift 5
-  local base=$OUT/runs/$wl-$tool-$rep file status=0
+  local base=$OUT/runs/$wl-$tool-$rep file status=0 before after
   rm -f "$base".* "${base}"_*.csv
   {
-    [[ -n ${BENCH_WAIT:-} ]] && printf 'BENCH_WAIT=%s ' "$BENCH_WAIT"
-    [[ -n ${BENCH_RATE:-} ]] && printf 'BENCH_RATE=%s ' "$BENCH_RATE"
+    local var
+    for var in BENCH_WAIT BENCH_RATE BENCH_DURATION WORKERS ARTILLERY_DISABLE_TELEMETRY; do
+      [[ -n ${!var:-} ]] && printf '%s=%s ' "$var" "${!var}"
+    done
     printf '%q ' "$@"
   } >"$base.cmd"
+  before=$(server_count)
   taskset -c "$GEN_CPU" /usr/bin/time -f '%e %U %S %M' -o "$base.time" "$@" \
     >"$base.log" 2>"$base.err" || status=$?
+  after=$(server_count)
   case $kind in
     wrk|oha) file=$base.log ;;
     locust) file=$base ;;
-    starling) file=$base.json ;;
+    starling|artillery|goose) file=$base.json ;;
+    jmeter) file=$base.jtl ;;
   esac
   python3 - "$RUNS" "$wl" "$tool" "$rep" "$status" "$base" \
-    "$(python3 "$BENCH/parse.py" "$kind" "$file")" <<'PY'
+    "$(python3 "$BENCH/parse.py" "$kind" "$file")" "${before:-}" "${after:-}" <<'PY'
 import json, sys
-runs, wl, tool, rep, status, base, parsed = sys.argv[1:]
+runs, wl, tool, rep, status, base, parsed, before, after = sys.argv[1:]
 line = open(base + ".time").read().strip().splitlines()[-1].split()
 rec = {"workload": wl, "tool": tool, "rep": int(rep), "exit": int(status),
        "wall": float(line[0]), "user": float(line[1]), "sys": float(line[2]),
        "maxrss_kb": int(line[3]), "cmd": open(base + ".cmd").read().strip()}
 rec.update(json.loads(parsed))
+if before and after:
+    rec["server_requests"] = int(after) - int(before)
 with open(runs, "a") as f:
     f.write(json.dumps(rec) + "\n")
 cpu = rec["user"] + rec["sys"]
+seen = f"  nginx {rec['server_requests']}" if "server_requests" in rec else ""
 print(f"  {wl} {tool:<22} rep {rep}: {rec['requests']:>9} req  {rec['rps']:>10.0f} req/s  "
       f"cpu {cpu:6.2f} s  {rec['requests'] / cpu if cpu else 0:>9.0f} req/cpu-s  "
-      f"rss {rec['maxrss_kb'] / 1024:6.1f} MiB  fail {rec.get('failures', 0)}", file=sys.stderr)
+      f"rss {rec['maxrss_kb'] / 1024:6.1f} MiB  fail {rec.get('failures', 0)}{seen}", file=sys.stderr)
+# Say loudly what would make the figure meaningless.
+problems = []
+if rec["exit"] != 0:
+    problems.append(f"exit status {rec['exit']}")
+if "error" in rec:
+    problems.append(f"its results were not read: {rec['error']}")
+elif rec["requests"] == 0:
+    problems.append("no request counted")
+if rec.get("failures"):
+    problems.append(f"{rec['failures']} failed requests")
+if "server_requests" in rec and rec["server_requests"] < rec["requests"]:
+    problems.append(f"counted {rec['requests']} requests, nginx answered {rec['server_requests']}")
+for p in problems:
+    print(f"  !! {wl} {tool} rep {rep}: {p} (see {base}.log, {base}.err)", file=sys.stderr)
 PY
 }
 
@@ -235,6 +348,36 @@ run_locust() { # run_locust WL TOOLNAME REP FILE CLASS HOST USERS [extra...]
     --csv "$OUT/runs/$wl-$tool-$rep" "$@" "$class"
 }
 
+# The peers of issue 19. JOURNEY: get (a) or checkout (b2); 50 users that
+# run their journey flat out for $DUR seconds.
+run_artillery() { # run_artillery WL REP JOURNEY HOST
+  local wl=$1 rep=$2 journey=$3 host=$4
+  has "$ARTILLERY" || return 0
+  # All users arrive in the first second and loop until BENCH_DURATION
+  # seconds after start (bench/artillery/deadline.js); WORKERS=1: one
+  # worker thread, as the generator has one core. Artillery then waits for
+  # its last 10 s reporting period before it exits (idle, no CPU).
+  ARTILLERY_DISABLE_TELEMETRY=1 WORKERS=1 BENCH_DURATION=$DUR gen "$wl" artillery "$rep" artillery -- \
+    "$ARTILLERY" run --quiet --target "$host" --output "$OUT/runs/$wl-artillery-$rep.json" \
+    "$BENCH/artillery/$journey.yml"
+}
+run_jmeter() { # run_jmeter WL REP JOURNEY PORT
+  local wl=$1 rep=$2 journey=$3 port=$4
+  [[ -n $JMETER ]] || return 0
+  gen "$wl" jmeter "$rep" jmeter -- "$JMETER" -n -t "$BENCH/jmeter/$journey.jmx" \
+    -l "$OUT/runs/$wl-jmeter-$rep.jtl" -j "$OUT/runs/$wl-jmeter-$rep.jmeter.log" "${JMETER_ARGS[@]}" \
+    -Jhost=127.0.0.1 -Jport="$port" -Jthreads=50 -Jduration="$DUR"
+}
+run_goose() { # run_goose WL REP JOURNEY HOST
+  local wl=$1 rep=$2 journey=$3 host=$4
+  has "$GOOSE" || return 0
+  # --no-reset-metrics: count the requests of the ramp too, as CPU is
+  # counted from the start; 50 users start in 0.05 s.
+  gen "$wl" goose "$rep" goose -- "$GOOSE" --scenarios "$journey" -H "$host" -u 50 -r 1000 \
+    -t "${DUR}s" --no-reset-metrics --quiet --no-print-metrics \
+    --report-file "$OUT/runs/$wl-goose-$rep.json"
+}
+
 # --- workloads ---------------------------------------------------------------
 workload_a() {
   log "(a) one GET per journey against nginx, 50 connections, ${DUR}s x $REPS"
@@ -246,19 +389,28 @@ workload_a() {
     has wrk && gen a wrk "$rep" wrk -- wrk -t1 -c50 -d"${DUR}s" --latency "$url"
     has "$OHA" && gen a oha "$rep" oha -- "$OHA" --no-tui "${OHA_JSON[@]}" -c 50 -z "${DUR}s" "$url"
     run_locust a locust-fast "$rep" "$BENCH/locust_get.py" GetUser "http://127.0.0.1:$NGINX_PORT" 50
+    run_artillery a "$rep" get "http://127.0.0.1:$NGINX_PORT"
+    run_jmeter a "$rep" get "$NGINX_PORT"
+    run_goose a "$rep" get "http://127.0.0.1:$NGINX_PORT"
   done
   stop_nginx
 }
 
-# checkout_runs WL HOST: starling and both Locust flavours on the checkout
-# journey, 50 users, no think time, $REPS times.
+# checkout_runs WL HOST [PORT]: starling and both Locust flavours on the
+# checkout journey, 50 users, no think time, $REPS times; with PORT (the
+# nginx stub, b2) Artillery, JMeter and Goose too.
 checkout_runs() {
-  local wl=$1 host=$2 rep
+  local wl=$1 host=$2 port=${3:-} rep
   for rep in $(seq "$REPS"); do
     run_starling "$wl" "$rep" "$BENCH/scenarios/checkout_nowait.yaml" --host "$host" \
       --users 50 --spawn-rate 1000 --duration "${DUR}s"
     BENCH_WAIT=none run_locust "$wl" locust-fast "$rep" "$BENCH/locustfile.py" FastCheckoutUser "$host" 50
     BENCH_WAIT=none run_locust "$wl" locust-http "$rep" "$BENCH/locustfile.py" CheckoutUser "$host" 50
+    if [[ -n $port ]]; then
+      run_artillery "$wl" "$rep" checkout "$host"
+      run_jmeter "$wl" "$rep" checkout "$port"
+      run_goose "$wl" "$rep" checkout "$host"
+    fi
   done
 }
 
@@ -267,13 +419,17 @@ workload_b() {
   start_demo
   checkout_runs b "http://127.0.0.1:$DEMO_PORT"
   stop_demo
-  # b2: the demo on one core answers far fewer requests than a generator
-  # can send, so (b) measures an idle generator's wake-ups as much as its
-  # work. The same journey against nginx's stub of the same API (bench/lib.sh)
-  # lets the generator, not the target, be the limit.
+  workload_b2
+}
+
+# b2: the demo on one core answers far fewer requests than a generator can
+# send, so (b) measures an idle generator's wake-ups as much as its work.
+# The same journey against nginx's stub of the same API (bench/lib.sh) lets
+# the generator, not the target, be the limit.
+workload_b2() {
   log "(b2) the same checkout journey against a stub of its API on nginx, 50 users, no think time, ${DUR}s x $REPS"
   start_nginx
-  checkout_runs b2 "http://127.0.0.1:$NGINX_PORT"
+  checkout_runs b2 "http://127.0.0.1:$NGINX_PORT" "$NGINX_PORT"
   stop_nginx
 }
 
@@ -381,14 +537,16 @@ workload_e() {
 install_peers
 build_starling
 # Figures of the workloads not rerun now are kept, so `run.sh e` only
-# replaces (e) in RESULTS.md.
+# replaces (e) in RESULTS.md (e1 and e2), `run.sh b` both b and b2, and
+# `run.sh b2` only b2.
 python3 - "$RUNS" "$OUT/mem.jsonl" "${WORKLOADS[@]}" <<'PY'
 import json, os, sys
 files, rerun = sys.argv[1:3], set(sys.argv[3:])
 for path in files:
     kept = []
     if os.path.exists(path):
-        kept = [l for l in open(path) if l.strip() and json.loads(l)["workload"][0] not in rerun]
+        kept = [l for l in open(path) if l.strip()
+                and json.loads(l)["workload"] not in rerun and json.loads(l)["workload"][0] not in rerun]
     with open(path, "w") as f:
         f.writelines(kept)
 PY
@@ -401,6 +559,9 @@ PY
   echo "wrk=$(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
   echo "oha=$("$OHA" --version 2>/dev/null | head -n1 || echo missing)"
   echo "locust=$("$VENV/bin/locust" --version 2>/dev/null | head -n1 | cut -d" " -f1-2 || echo missing)"
+  echo "artillery=$("$ARTILLERY" version 2>/dev/null | sed -n 's/^Artillery: *//p' | head -n1 || echo missing)"
+  echo "jmeter=$( [[ -n $JMETER ]] && "$JMETER" --version 2>/dev/null | sed -n 's/^Version //p' | head -n1 || echo missing)"
+  echo "goose=$( [[ -x $GOOSE ]] && sed -n '/^name = "goose"$/{n;s/^version = "\(.*\)"/\1/p}' "$BENCH/goose/Cargo.lock" || echo missing)"
   echo "nginx=$(nginx -v 2>&1 | head -n1)"
   echo "python=$(python3 --version 2>&1)"
   echo "duration=$DUR"
@@ -414,6 +575,7 @@ for w in "${WORKLOADS[@]}"; do
     echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
     grep '^starling=' "$OUT/meta.env"
   } >"$OUT/meta-$w.env"
+  [[ $w == b ]] && cp "$OUT/meta-b.env" "$OUT/meta-b2.env"
   "workload_$w"
 done
 python3 "$BENCH/report.py" "$OUT" "$RESULTS"
