@@ -354,6 +354,13 @@ pub(crate) struct DemoArgs {
     /// Payments answer 202 and settle later (poll for the result).
     #[arg(long)]
     pub(crate) async_payments: bool,
+    /// Inject a fault into one service from the start, in its knobs'
+    /// words (repeatable): `users:latency=2s`, `payments:error_rate=10%`,
+    /// `products:concurrency_limit=2,latency=50ms`. At the end, failed
+    /// journeys are joined with the services' spans to show where each
+    /// failure began.
+    #[arg(long, value_name = "SERVICE:KNOB=VALUE")]
+    pub(crate) fault: Vec<starling_demo::Fault>,
     /// Write the full results as JSON to this file.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
@@ -415,5 +422,8 @@ pub(crate) enum DemoCommand {
         /// Payments answer 202 and settle later.
         #[arg(long)]
         async_payments: bool,
+        /// Inject a fault into one service (repeatable), as for `demo`.
+        #[arg(long, value_name = "SERVICE:KNOB=VALUE")]
+        fault: Vec<starling_demo::Fault>,
     },
 }

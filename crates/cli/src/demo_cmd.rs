@@ -1,14 +1,16 @@
 //! `starling demo`: start the demo microservice system on loopback and run
-//! the checkout scenario against it; `starling demo serve`: only start it.
+//! the checkout scenario against it, then join its failed journeys with
+//! the services' spans to show where each failure began; `starling demo
+//! serve`: only start it.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use starling_demo::{Demo, DemoConfig};
-use starling_metrics::Summary;
-use starling_report::{count, render_table};
+use starling_demo::{Demo, DemoConfig, Fault, Span, SpanStore};
+use starling_metrics::{JoinedSample, ServerSpan, SpanId, Summary, TraceId, join};
+use starling_report::{count, render_call_trees, render_table};
 use starling_scenario::BaseUrl;
 
 use crate::Failure;
@@ -33,7 +35,8 @@ pub(crate) fn demo(args: DemoArgs) -> Result<Exit, Failure> {
         Some(DemoCommand::Serve {
             port,
             async_payments,
-        }) => serve(port, async_payments).map(|()| Exit::Ok),
+            fault,
+        }) => serve(port, async_payments, &fault).map(|()| Exit::Ok),
         None => run_demo(&args),
     }
 }
@@ -49,11 +52,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::Runtime(format!("could not start the demo runtime: {e}")))
 }
 
-fn serve(port: u16, async_payments: bool) -> Result<(), Failure> {
+fn serve(port: u16, async_payments: bool, faults: &[Fault]) -> Result<(), Failure> {
     let runtime = runtime()?;
     runtime.block_on(async {
         let mut config = DemoConfig::on_ports(port);
         config.async_payments = async_payments;
+        with_faults(&mut config, faults);
         let demo = Demo::start(config)
             .await
             .map_err(|e| Failure::Runtime(format!("could not start the demo system: {e}")))?;
@@ -69,6 +73,7 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
     let runtime = runtime()?;
     let mut config = DemoConfig::ephemeral();
     config.async_payments = args.async_payments;
+    with_faults(&mut config, &args.fault);
     let demo = runtime
         .block_on(Demo::start(config))
         .map_err(|e| Failure::Runtime(format!("could not start the demo system: {e}")))?;
@@ -136,10 +141,70 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
     };
     let result = execute(plan, config, &outputs, args.quiet);
     let received = runtime.block_on(demo.stats());
+    // The store outlives the servers: read it once their last in-flight
+    // requests (a slow answer nobody waits for any more) have ended.
+    let spans = demo.span_store();
     runtime.block_on(demo.shutdown());
     let (summary, exit) = result?;
-    print_fan_out(&summary, &received, &mut std::io::stdout().lock());
+    let mut out = std::io::stdout().lock();
+    print_fan_out(&summary, &received, &mut out);
+    let joined = joined_failures(&summary, &spans);
+    let _ = render_call_trees(&joined, &mut out, &terminal_options());
     Ok(exit)
+}
+
+/// Applies `--fault`s to the services' starting knobs, and says so: a
+/// demo that fails on purpose must not look like a broken one.
+fn with_faults(config: &mut DemoConfig, faults: &[Fault]) {
+    for fault in faults {
+        fault.apply_to(&mut config.knobs);
+        let knobs = config.knobs.get(fault.service);
+        notice(&format!(
+            "fault: {} now adds {} latency, fails {:.0}% of requests{}",
+            fault.service,
+            knobs.latency,
+            knobs.error_rate * 100.0,
+            match knobs.concurrency_limit {
+                0 => String::new(),
+                n => format!(", serves {n} at a time"),
+            }
+        ));
+    }
+}
+
+/// Every kept failed iteration, joined with the services' spans of its
+/// trace.
+fn joined_failures(summary: &Summary, store: &SpanStore) -> Vec<JoinedSample> {
+    let mut joined = Vec::new();
+    for (name, journey) in &summary.journeys {
+        for sample in &journey.samples.failed {
+            let spans: Vec<ServerSpan> = sample
+                .trace_id
+                .map(|trace| store.trace(trace.0))
+                .unwrap_or_default()
+                .iter()
+                .map(server_span)
+                .collect();
+            joined.push(join(name, sample, &spans));
+        }
+    }
+    joined
+}
+
+/// The demo's span in the terms of any tracing system.
+fn server_span(span: &Span) -> ServerSpan {
+    ServerSpan {
+        trace_id: TraceId(span.trace_id),
+        span_id: SpanId(span.span_id),
+        parent: span.parent_span_id.map(SpanId),
+        service: span.service.name().to_owned(),
+        name: span.name(),
+        status: Some(span.status),
+        start_unix_us: span.start_unix_us,
+        duration_us: span.duration_us,
+        error: span.error.clone(),
+        note: span.fault.clone(),
+    }
 }
 
 /// The systemic-load view from the services' side: what each received in

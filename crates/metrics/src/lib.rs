@@ -18,7 +18,9 @@
 //!   [`FailureCategory`], [`FailureExample`], [`JourneyOutcome`]).
 //! - `histogram.rs`: lazily created, auto-resizing HDR histograms, the
 //!   measured/corrected pair, serialisation.
-//! - `sample.rs`: journey iterations kept whole ([`JourneySample`]).
+//! - `sample.rs`: journey iterations kept whole ([`JourneySample`]);
+//!   `call_tree.rs`: one joined with its trace's server spans, and where
+//!   its failure began ([`join`], [`Origin`]).
 //! - `tally/`: the counters of one key (request, journey, section), shared
 //!   by shards, snapshots and the aggregate.
 //! - `shard.rs`: [`Shard`] and [`Snapshot`].
@@ -34,6 +36,7 @@
 //! - `error.rs`: [`DecodeError`].
 
 mod aggregate;
+mod call_tree;
 mod catalog;
 mod compare;
 mod error;
@@ -54,6 +57,9 @@ mod verdict;
 mod warning;
 
 pub use aggregate::{Aggregate, TIMESERIES_MAX_POINTS};
+pub use call_tree::{
+    CallNode, JoinedSample, LATE_TOLERANCE_US, Origin, Role, ServerSpan, count_origins, join,
+};
 pub use catalog::{Catalog, JourneyMeta, RequestMeta, SectionKind, SectionMeta};
 pub use compare::{CompareKind, ComparedRow, Figures, compare};
 pub use error::DecodeError;

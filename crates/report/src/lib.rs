@@ -39,4 +39,4 @@ pub use json::write_json;
 pub use junit::write_junit;
 pub use load_shape::describe_load;
 pub use progress::render_progress;
-pub use terminal::{TerminalOptions, printable, render_table, render_terminal};
+pub use terminal::{TerminalOptions, printable, render_call_trees, render_table, render_terminal};

@@ -72,3 +72,63 @@ fn the_demo_prints_every_section_and_payments_is_slowest() {
         "only starling calls payments:\n{stdout}"
     );
 }
+
+/// The article's "next hurdle" in one command: users made slow, orders
+/// gives up waiting for it, the gateway passes that on, and the failed
+/// checkouts are traced back to users, not to orders or the gateway
+/// where the 504 was seen.
+#[test]
+fn a_fault_deep_in_the_graph_is_traced_to_the_service_it_began_in() {
+    let outcome = Outcome::of(starling().args([
+        "demo",
+        "--fault",
+        "users:latency=2s",
+        "--users",
+        "10",
+        "--duration",
+        "5s",
+        "--spawn-rate",
+        "100",
+        "--quiet",
+    ]))
+    .stderr_has("fault: users now adds 2000ms latency")
+    .stdout_has("WHERE JOURNEYS FAILED")
+    .stdout_has("FAILED JOURNEYS BY ORIGIN");
+    let stdout = &outcome.stdout;
+    // The checkouts fail where the 504 is seen: at POST /orders.
+    assert!(
+        stdout.contains("POST /orders 504"),
+        "the failures are seen at POST /orders:\n{stdout}"
+    );
+
+    // Every drawn tree ends its blame in users, through orders' timeout.
+    let chains: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("where: "))
+        .collect();
+    assert!(!chains.is_empty(), "call trees drawn:\n{stdout}");
+    for chain in &chains {
+        assert!(
+            chain.starts_with("gateway 504 ← orders timeout ← users 2."),
+            "{chain}\n{stdout}"
+        );
+    }
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("users GET /users/{id}") && l.ends_with("◀ origin")),
+        "the users span is marked as the origin:\n{stdout}"
+    );
+
+    // The count by origin: users, for all of them.
+    let by_origin = &stdout[stdout.find("FAILED JOURNEYS BY ORIGIN").unwrap_or_default()..];
+    let rows: Vec<Vec<&str>> = by_origin
+        .lines()
+        .skip(3)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .take_while(|cells| cells.len() == 3)
+        .collect();
+    assert_eq!(rows.len(), 1, "one origin:\n{by_origin}");
+    assert_eq!(rows[0][0], "users", "{by_origin}");
+    assert_eq!(rows[0][2], "100%", "{by_origin}");
+}

@@ -1,5 +1,6 @@
 //! The end-of-run tables on the terminal, read only from a `Summary`.
 
+mod call_trees;
 mod escape;
 mod failed_journeys;
 mod failures;
@@ -14,6 +15,7 @@ mod warnings;
 
 use std::io::{self, Write};
 
+pub use call_trees::render_call_trees;
 pub use escape::printable;
 
 use comfy_table::{
