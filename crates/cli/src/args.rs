@@ -361,6 +361,14 @@ pub(crate) struct DemoArgs {
     /// failure began.
     #[arg(long, value_name = "SERVICE:KNOB=VALUE")]
     pub(crate) fault: Vec<starling_demo::Fault>,
+    /// Export spans over OTLP/HTTP (protobuf) to this base URL: starling's
+    /// (failed journeys and the --trace-sample share) and every server
+    /// span of the demo services, which hang under starling's requests.
+    #[arg(long, value_name = "URL", env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub(crate) otlp_endpoint: Option<String>,
+    /// The share of successful journeys starling exports and marks sampled.
+    #[arg(long, value_name = "RATIO", default_value_t = starling_engine::DEFAULT_SAMPLE)]
+    pub(crate) trace_sample: f64,
     /// Write the full results as JSON to this file.
     #[arg(long)]
     pub(crate) out: Option<PathBuf>,
@@ -425,5 +433,8 @@ pub(crate) enum DemoCommand {
         /// Inject a fault into one service (repeatable), as for `demo`.
         #[arg(long, value_name = "SERVICE:KNOB=VALUE")]
         fault: Vec<starling_demo::Fault>,
+        /// The services export their spans over OTLP/HTTP to this base URL.
+        #[arg(long, value_name = "URL", env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+        otlp_endpoint: Option<String>,
     },
 }

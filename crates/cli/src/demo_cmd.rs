@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use starling_demo::{Demo, DemoConfig, Fault, Span, SpanStore};
+use starling_demo::{Demo, DemoConfig, ExportCounts, Fault, Span, SpanExport, SpanStore};
 use starling_metrics::{JoinedSample, ServerSpan, SpanId, Summary, TraceId, join};
 use starling_report::{count, render_call_trees, render_table};
 use starling_scenario::BaseUrl;
@@ -17,7 +17,7 @@ use crate::Failure;
 use crate::args::{DemoArgs, DemoCommand, EngineArgs, LoadArgs};
 use crate::exit::Exit;
 use crate::output::{Files, notice, terminal_options};
-use crate::run_cmd::{Outputs, engine_config, execute, fingerprint, load_override};
+use crate::run_cmd::{Outputs, engine_config, execute, fingerprint, load_override, otlp};
 
 /// The scenarios the demo runs, compiled into the binary so `starling demo`
 /// works from any directory.
@@ -36,7 +36,8 @@ pub(crate) fn demo(args: DemoArgs) -> Result<Exit, Failure> {
             port,
             async_payments,
             fault,
-        }) => serve(port, async_payments, &fault).map(|()| Exit::Ok),
+            otlp_endpoint,
+        }) => serve(port, async_payments, &fault, otlp_endpoint.as_deref()).map(|()| Exit::Ok),
         None => run_demo(&args),
     }
 }
@@ -52,19 +53,25 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::Runtime(format!("could not start the demo runtime: {e}")))
 }
 
-fn serve(port: u16, async_payments: bool, faults: &[Fault]) -> Result<(), Failure> {
+fn serve(
+    port: u16,
+    async_payments: bool,
+    faults: &[Fault],
+    otlp_endpoint: Option<&str>,
+) -> Result<(), Failure> {
     let runtime = runtime()?;
     runtime.block_on(async {
         let mut config = DemoConfig::on_ports(port);
         config.async_payments = async_payments;
         with_faults(&mut config, faults);
+        config.export = span_export(otlp_endpoint)?;
         let demo = Demo::start(config)
             .await
             .map_err(|e| Failure::Runtime(format!("could not start the demo system: {e}")))?;
         print_urls(&demo, &mut std::io::stdout().lock());
         notice("serving until Ctrl-C");
         let _ = tokio::signal::ctrl_c().await;
-        demo.shutdown().await;
+        report_export(demo.shutdown().await, &mut std::io::stderr().lock());
         Ok(())
     })
 }
@@ -74,6 +81,7 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
     let mut config = DemoConfig::ephemeral();
     config.async_payments = args.async_payments;
     with_faults(&mut config, &args.fault);
+    config.export = span_export(args.otlp_endpoint.as_deref())?;
     let demo = runtime
         .block_on(Demo::start(config))
         .map_err(|e| Failure::Runtime(format!("could not start the demo system: {e}")))?;
@@ -110,8 +118,8 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
         segments: None,
         start_at: None,
         no_trace: false,
-        trace_sample: starling_engine::DEFAULT_SAMPLE,
-        otlp_endpoint: None,
+        trace_sample: args.trace_sample,
+        otlp_endpoint: args.otlp_endpoint.clone(),
     };
     let mut config = engine_config(&engine, name.to_owned())?;
     config.scenario_hash = Some(fingerprint(source.as_bytes()));
@@ -144,13 +152,35 @@ fn run_demo(args: &DemoArgs) -> Result<Exit, Failure> {
     // The store outlives the servers: read it once their last in-flight
     // requests (a slow answer nobody waits for any more) have ended.
     let spans = demo.span_store();
-    runtime.block_on(demo.shutdown());
+    let exported = runtime.block_on(demo.shutdown());
     let (summary, exit) = result?;
     let mut out = std::io::stdout().lock();
     print_fan_out(&summary, &received, &mut out);
     let joined = joined_failures(&summary, &spans);
     let _ = render_call_trees(&joined, &mut out, &terminal_options());
+    report_export(exported, &mut out);
     Ok(exit)
+}
+
+/// The services' export target: the same URL (and headers) starling's own
+/// spans go to, so one backend holds both sides of every trace.
+fn span_export(base: Option<&str>) -> Result<Option<SpanExport>, Failure> {
+    Ok(otlp(base)?.map(|config| SpanExport {
+        url: config.endpoint,
+        headers: config.headers,
+    }))
+}
+
+fn report_export(counts: Option<ExportCounts>, out: &mut impl Write) {
+    if let Some(counts) = counts {
+        let _ = writeln!(
+            out,
+            "\nthe demo services exported {} server spans ({} dropped with the queue full, {} not accepted by the endpoint)",
+            count(counts.exported),
+            count(counts.dropped),
+            count(counts.failed)
+        );
+    }
 }
 
 /// Applies `--fault`s to the services' starting knobs, and says so: a

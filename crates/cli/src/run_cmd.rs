@@ -253,7 +253,7 @@ pub(crate) fn engine_config(
 /// Where spans go, read as every OpenTelemetry SDK reads it: the flag (or
 /// `OTEL_EXPORTER_OTLP_ENDPOINT`) is a base URL, `…_TRACES_ENDPOINT` an
 /// exact one and wins; `OTEL_EXPORTER_OTLP_HEADERS` adds headers.
-fn otlp(base: Option<&str>) -> Result<Option<OtlpConfig>, Failure> {
+pub(crate) fn otlp(base: Option<&str>) -> Result<Option<OtlpConfig>, Failure> {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     otlp_from(
         base,

@@ -165,6 +165,9 @@ pub struct DemoConfig {
     /// `starling demo --fault users:latency=2s` shows), rather than the
     /// gateway timing out first.
     pub call_timeout: Duration,
+    /// Where the services also send their spans over OTLP/HTTP (needs the
+    /// `otlp` feature); `None` keeps them in the store only.
+    pub export: Option<SpanExport>,
 }
 
 impl Default for DemoConfig {
@@ -177,6 +180,7 @@ impl Default for DemoConfig {
             knobs: ServiceKnobs::default(),
             upstream_timeout: Duration::from_secs(30),
             call_timeout: Duration::from_secs(1),
+            export: None,
         }
     }
 }
@@ -227,6 +231,24 @@ impl DemoConfig {
             Service::Payments => self.ports.payments,
         }
     }
+}
+
+/// Where the services send their spans: the full `…/v1/traces` URL and
+/// any headers the backend wants (an API key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanExport {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// What the export did, for the demo to report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExportCounts {
+    pub exported: u64,
+    /// Dropped with the queue full.
+    pub dropped: u64,
+    /// Posted but refused or lost (a backend that is down or answers 4xx/5xx).
+    pub failed: u64,
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::config::ExportCounts;
 use crate::config::{DemoConfig, Service};
 use crate::error::KnobsError;
 use crate::knobs::Knobs;
@@ -41,6 +42,8 @@ const STOP_ORDER: [Service; 5] = [
 pub struct Demo {
     servers: Vec<Server>,
     spans: SpanStore,
+    #[cfg(feature = "otlp")]
+    exporter: Option<crate::export::Exporter>,
 }
 
 #[derive(Debug)]
@@ -115,6 +118,21 @@ impl Demo {
             upstream(Service::Products, inner)?,
         );
         let spans = SpanStore::new(SPAN_CAPACITY);
+        #[cfg(feature = "otlp")]
+        let (spans, exporter) = match config.export.clone() {
+            Some(target) => {
+                let (exporter, queue) = crate::export::Exporter::start(target, client.clone());
+                (spans.exporting(queue), Some(exporter))
+            }
+            None => (spans, None),
+        };
+        #[cfg(not(feature = "otlp"))]
+        if config.export.is_some() {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "the demo was built without the otlp feature: it cannot export spans",
+            ));
+        }
 
         let mut servers = Vec::with_capacity(listeners.len());
         for (service, addr, listener) in listeners {
@@ -142,7 +160,12 @@ impl Demo {
                 task,
             });
         }
-        Ok(Demo { servers, spans })
+        Ok(Demo {
+            servers,
+            spans,
+            #[cfg(feature = "otlp")]
+            exporter,
+        })
     }
 
     /// The gateway's base URL, e.g. `http://127.0.0.1:8000`.
@@ -212,8 +235,9 @@ impl Demo {
     /// Stops every server, callers first, letting in-flight requests
     /// finish (up to 10 s per server), and waits for them, and for the
     /// requests their callers gave up on (up to 10 s more), so the span
-    /// store is whole.
-    pub async fn shutdown(self) {
+    /// store is whole; then sends the spans still queued for export (up
+    /// to 10 s more) and says what the export did (`None` without one).
+    pub async fn shutdown(self) -> Option<ExportCounts> {
         let mut servers = self.servers;
         for service in STOP_ORDER {
             let Some(index) = servers.iter().position(|s| s.service == service) else {
@@ -228,6 +252,11 @@ impl Demo {
             }
         }
         self.spans.settled(GRACE).await;
+        #[cfg(feature = "otlp")]
+        if let Some(exporter) = self.exporter {
+            return Some(exporter.finish(GRACE).await);
+        }
+        None
     }
 
     fn server(&self, service: Service) -> &Server {

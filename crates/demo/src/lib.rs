@@ -68,7 +68,8 @@
 //!   request, applies the knobs and records its span.
 //! - `admin`: `/admin/knobs`, `/admin/stats`, `/admin/traces`, `/metrics`.
 //! - `trace`: reading and writing `traceparent`.
-//! - `spans`: [`Span`] and the bounded [`SpanStore`].
+//! - `spans`: [`Span`] and the bounded [`SpanStore`]; `export` (feature
+//!   `otlp`): the spans over OTLP/HTTP to a tracing backend.
 //! - `services/`: one file per service (gateway, users, products, orders,
 //!   payments).
 //! - `upstream`: service-to-service HTTP calls.
@@ -80,6 +81,8 @@ mod admin;
 mod config;
 mod demo;
 mod error;
+#[cfg(feature = "otlp")]
+mod export;
 mod fault;
 mod input;
 mod knobs;
@@ -90,7 +93,7 @@ mod stats;
 mod trace;
 mod upstream;
 
-pub use config::{DemoConfig, Service, ServiceKnobs, ServicePorts};
+pub use config::{DemoConfig, ExportCounts, Service, ServiceKnobs, ServicePorts, SpanExport};
 pub use demo::{Demo, serve_until};
 pub use error::{FaultError, KnobsError};
 pub use fault::Fault;

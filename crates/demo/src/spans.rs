@@ -66,6 +66,9 @@ impl Span {
 pub struct SpanStore {
     inner: Arc<Mutex<Ring>>,
     pending: Arc<Pending>,
+    /// Each finished span is also queued for the OTLP export, if any.
+    #[cfg(feature = "otlp")]
+    export: Option<crate::export::ExportQueue>,
 }
 
 /// Requests being served whose spans are not in yet.
@@ -109,7 +112,16 @@ impl SpanStore {
                 by_trace: HashMap::new(),
             })),
             pending: Arc::default(),
+            #[cfg(feature = "otlp")]
+            export: None,
         }
+    }
+
+    /// The same store, also queueing every span for an OTLP export.
+    #[cfg(feature = "otlp")]
+    pub(crate) fn exporting(mut self, queue: crate::export::ExportQueue) -> Self {
+        self.export = Some(queue);
+        self
     }
 
     /// Counts a request in flight until the guard is dropped.
@@ -136,6 +148,10 @@ impl SpanStore {
 
     /// Keeps `span`, dropping the oldest one when full: O(1).
     pub(crate) fn insert(&self, span: Span) {
+        #[cfg(feature = "otlp")]
+        if let Some(queue) = &self.export {
+            queue.push(&span);
+        }
         let mut ring = lock(&self.inner);
         if ring.spans.len() == ring.capacity
             && let Some(old) = ring.spans.pop_front()

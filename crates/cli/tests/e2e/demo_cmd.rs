@@ -2,7 +2,7 @@
 //! its services table names payments the slowest, and its FAN-OUT table
 //! shows the load the services put on each other.
 
-use crate::support::{Outcome, starling};
+use crate::support::{OtlpReceiver, Outcome, ReceivedSpan, starling};
 
 #[test]
 fn the_demo_prints_every_section_and_payments_is_slowest() {
@@ -131,4 +131,77 @@ fn a_fault_deep_in_the_graph_is_traced_to_the_service_it_began_in() {
     assert_eq!(rows.len(), 1, "one origin:\n{by_origin}");
     assert_eq!(rows[0][0], "users", "{by_origin}");
     assert_eq!(rows[0][2], "100%", "{by_origin}");
+}
+
+/// `--otlp-endpoint`: starling's spans and the services' own land in one
+/// backend, and the services' server spans hang under starling's request
+/// spans: the gateway's parent is the span id starling sent in
+/// `traceparent`, the rest follow the calls between the services.
+#[test]
+fn starling_and_the_services_export_one_trace_per_failed_journey() {
+    let receiver = OtlpReceiver::start();
+    let outcome = Outcome::of(starling().args([
+        "demo",
+        "--fault",
+        "users:latency=1500ms",
+        "--otlp-endpoint",
+        &receiver.base,
+        "--users",
+        "4",
+        "--duration",
+        "3s",
+        "--spawn-rate",
+        "100",
+        "--quiet",
+    ]))
+    .stdout_has("WHERE JOURNEYS FAILED")
+    .stdout_has("the demo services exported");
+    let stdout = &outcome.stdout;
+    let spans = receiver.spans();
+    let failed_traces: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("checkout · trace "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect();
+    assert!(!failed_traces.is_empty(), "{stdout}");
+    for trace in failed_traces {
+        let of_trace: Vec<&ReceivedSpan> =
+            spans.iter().filter(|s| s.trace_hex() == trace).collect();
+        let by = |service: &str| -> Vec<&ReceivedSpan> {
+            of_trace
+                .iter()
+                .copied()
+                .filter(|s| s.service == service)
+                .collect()
+        };
+        // starling: the journey's root and one client span per request.
+        let starling = by("starling");
+        let failed_request = starling
+            .iter()
+            .find(|s| s.span.name == "POST /orders")
+            .unwrap_or_else(|| panic!("starling's POST /orders span of {trace}: {of_trace:?}"));
+        let gateway = by("gateway")
+            .into_iter()
+            .find(|s| s.span.parent_span_id == failed_request.span.span_id)
+            .unwrap_or_else(|| panic!("the gateway's span under starling's request in {trace}"));
+        let orders = by("orders");
+        assert!(
+            orders
+                .iter()
+                .any(|o| o.span.parent_span_id == gateway.span.span_id),
+            "orders under the gateway in {trace}"
+        );
+        let users = by("users");
+        assert!(
+            users.iter().any(|u| orders
+                .iter()
+                .any(|o| u.span.parent_span_id == o.span.span_id)
+                && u.attribute("http.route").as_deref() == Some("/users/{id}")),
+            "users under orders in {trace}"
+        );
+        assert_eq!(
+            gateway.attribute("http.response.status_code").as_deref(),
+            Some("504")
+        );
+    }
 }
