@@ -29,6 +29,25 @@ async fn spans_by_service(url: &str, trace: &str) -> BTreeMap<String, Vec<Value>
     by_service
 }
 
+/// Creates a user (untraced), then orders for it with `traceparent`
+/// naming [`TRACE`] and the client span [`CLIENT_SPAN`]; the order's status.
+async fn traced_order(demo: &starling_demo::Demo) -> Option<StatusCode> {
+    let http = client();
+    let (_, user) = post(
+        &http,
+        &format!("{}/users", demo.gateway_url()),
+        &json!({"username": "ada"}),
+    )
+    .await;
+    http.post(format!("{}/orders", demo.gateway_url()))
+        .header("traceparent", format!("00-{TRACE}-{CLIENT_SPAN}-01"))
+        .json(&json!({"user_id": user["id"], "item": "widget"}))
+        .send()
+        .await
+        .map(|r| r.status())
+        .ok()
+}
+
 fn one<'a>(spans: &'a BTreeMap<String, Vec<Value>>, service: &str) -> &'a Value {
     match spans.get(service).map(Vec::as_slice) {
         Some([span]) => span,
@@ -39,21 +58,7 @@ fn one<'a>(spans: &'a BTreeMap<String, Vec<Value>>, service: &str) -> &'a Value 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_traceparent_yields_linked_spans_in_every_service_it_reaches() {
     let demo = start(DemoConfig::ephemeral()).await;
-    let http = client();
-    let (_, user) = post(
-        &http,
-        &format!("{}/users", demo.gateway_url()),
-        &json!({"username": "ada"}),
-    )
-    .await;
-
-    let response = http
-        .post(format!("{}/orders", demo.gateway_url()))
-        .header("traceparent", format!("00-{TRACE}-{CLIENT_SPAN}-01"))
-        .json(&json!({"user_id": user["id"], "item": "widget"}))
-        .send()
-        .await;
-    assert_eq!(response.map(|r| r.status()).ok(), Some(StatusCode::CREATED));
+    assert_eq!(traced_order(&demo).await, Some(StatusCode::CREATED));
 
     // Any service's admin interface serves the whole trace.
     let spans = spans_by_service(&demo.url(Service::Users), TRACE).await;
@@ -140,24 +145,7 @@ async fn a_slow_service_deep_in_the_graph_makes_its_caller_time_out() {
     config.knobs.users.latency = Latency::fixed_ms(600);
     config.call_timeout = Duration::from_millis(200);
     let demo = start(config).await;
-    let http = client();
-    let (_, user) = post(
-        &http,
-        &format!("{}/users", demo.gateway_url()),
-        &json!({"username": "ada"}),
-    )
-    .await;
-
-    let response = http
-        .post(format!("{}/orders", demo.gateway_url()))
-        .header("traceparent", format!("00-{TRACE}-{CLIENT_SPAN}-01"))
-        .json(&json!({"user_id": user["id"], "item": "widget"}))
-        .send()
-        .await;
-    assert_eq!(
-        response.map(|r| r.status()).ok(),
-        Some(StatusCode::GATEWAY_TIMEOUT)
-    );
+    assert_eq!(traced_order(&demo).await, Some(StatusCode::GATEWAY_TIMEOUT));
     // users goes on to finish the answer orders no longer waits for.
     assert!(demo.span_store().settled(Duration::from_secs(10)).await);
 
