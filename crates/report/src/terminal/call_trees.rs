@@ -13,10 +13,12 @@
 //!   where: gateway 504 ← orders timeout ← users 2.00s
 //! ```
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use starling_metrics::{CallNode, JoinedSample, Origin, Role, count_origins};
 
+use super::failed_journeys::in_turn;
 use super::{Style, TerminalOptions, escape};
 use crate::format::{count, duration_us, one_line, percent};
 
@@ -71,26 +73,12 @@ pub fn render_call_trees(
 }
 
 fn pick(joined: &[JoinedSample], limit: usize) -> Vec<&JoinedSample> {
-    let mut journeys: Vec<&str> = joined.iter().map(|j| j.journey.as_str()).collect();
-    journeys.dedup();
-    journeys.sort_unstable();
-    journeys.dedup();
-    let mut picked = Vec::new();
-    for round in 0.. {
-        let mut any = false;
-        for journey in &journeys {
-            if let Some(sample) = joined.iter().filter(|j| j.journey == *journey).nth(round) {
-                any = true;
-                if picked.len() < limit {
-                    picked.push(sample);
-                }
-            }
-        }
-        if !any || picked.len() >= limit {
-            break;
-        }
+    let mut by_journey: BTreeMap<&str, Vec<&JoinedSample>> = BTreeMap::new();
+    for sample in joined {
+        by_journey.entry(&sample.journey).or_default().push(sample);
     }
-    picked
+    let groups: Vec<Vec<&JoinedSample>> = by_journey.into_values().collect();
+    in_turn(&groups, limit)
 }
 
 fn draw(joined: &JoinedSample, out: &mut impl Write) -> io::Result<()> {

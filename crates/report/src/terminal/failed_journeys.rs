@@ -62,22 +62,30 @@ pub(super) fn render(summary: &Summary, out: &mut impl Write, style: &Style<'_>)
 /// journey does not hide another; within a journey, in the order they
 /// started.
 fn pick(summary: &Summary, limit: usize) -> Vec<(&str, &JourneySample)> {
-    let mut picked = Vec::new();
-    for round in 0.. {
-        let mut any = false;
-        for (name, journey) in &summary.journeys {
-            if let Some(sample) = journey.samples.failed.get(round) {
-                any = true;
-                if picked.len() < limit {
-                    picked.push((name.as_str(), sample));
-                }
-            }
-        }
-        if !any || picked.len() >= limit {
-            break;
-        }
-    }
-    picked
+    let groups: Vec<Vec<(&str, &JourneySample)>> = summary
+        .journeys
+        .iter()
+        .map(|(name, journey)| {
+            journey
+                .samples
+                .failed
+                .iter()
+                .map(|sample| (name.as_str(), sample))
+                .collect()
+        })
+        .collect();
+    in_turn(&groups, limit)
+}
+
+/// Up to `limit` items, taken in turn from each group (the first of every
+/// group, then the second, …), each group in its own order.
+pub(super) fn in_turn<T: Copy>(groups: &[Vec<T>], limit: usize) -> Vec<T> {
+    let longest = groups.iter().map(Vec::len).max().unwrap_or(0);
+    (0..longest)
+        .flat_map(|round| groups.iter().filter_map(move |group| group.get(round)))
+        .take(limit)
+        .copied()
+        .collect()
 }
 
 /// The steps joined by arrows; a long chain keeps its start and its end.
