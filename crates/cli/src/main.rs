@@ -4,6 +4,18 @@
 //! Exit codes: see `exit.rs` (0 ok, 1 runtime error, 2 bad input, 98/99
 //! thresholds, 130/143 signals).
 
+// jemalloc, not glibc's malloc. 9,000 users started at once hold 9,000
+// journey states in their first second; glibc could not give that burst
+// back (freed between longer-lived allocations, the heap has holes, not a
+// free top to trim), so the run kept its peak: 59 MiB against 31 MiB with
+// `--spawn-rate 3000`. jemalloc returns freed pages as they decay: 33 MiB
+// at once, 32 ramped, and no slower on bench (a). mimalloc was measured
+// too: 52 at once but 44 ramped. bench/NOTES.md, "(c) all at once".
+// MSVC targets keep the system allocator (jemalloc does not build there).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod args;
 mod checkpoint;
 mod compare_cmd;
