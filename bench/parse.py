@@ -2,8 +2,8 @@
 requests, failures, rps, p50_us, p99_us, p99c_us (corrected p99, when the
 tool reports one). Used by run.sh; no dependencies beyond Python 3.
 
-  python3 bench/parse.py wrk|oha|locust|starling FILE
-FILE is the wrk log, the oha JSON, the Locust --csv prefix or the starling
+  python3 bench/parse.py wrk|oha|h2load|locust|starling|... FILE
+FILE is the wrk log, the oha JSON, the h2load log, the Locust --csv prefix or the starling
 --out JSON.
 """
 
@@ -61,6 +61,23 @@ def oha(path):
         "p50_us": us(pct.get("p50")),
         "p99_us": us(pct.get("p99")),
     }
+
+
+def h2load(path):
+    """h2load's summary: its request counts and rate. It reports no
+    percentiles, only min/max/mean per request, so p50 and p99 stay empty."""
+    text = open(path).read()
+    m = re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", text)
+    rps = float(m.group(1)) if m else 0.0
+    m = re.search(r"requests: \d+ total, \d+ started, \d+ done, (\d+) succeeded, (\d+) failed, "
+                  r"(\d+) errored, (\d+) timeout", text)
+    if not m:
+        raise ValueError("no h2load summary in " + path)
+    ok, failed, errored, timeout = (int(g) for g in m.groups())
+    m = re.search(r"status codes: (\d+) 2xx", text)
+    twos = int(m.group(1)) if m else ok
+    return {"requests": ok, "failures": failed + errored + timeout + (ok - twos), "rps": rps,
+            "p50_us": None, "p99_us": None}
 
 
 def locust(prefix):
@@ -214,7 +231,7 @@ if __name__ == "__main__":
     tool, path = sys.argv[1], sys.argv[2]
     try:
         result = {
-            "wrk": wrk, "oha": oha, "locust": locust, "starling": starling,
+            "wrk": wrk, "oha": oha, "h2load": h2load, "locust": locust, "starling": starling,
             "artillery": artillery, "jmeter": jmeter, "goose": goose,
         }[tool](path)
     except (OSError, ValueError, KeyError) as e:

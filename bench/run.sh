@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # starling side by side with wrk, oha, Locust (issue 5), and Artillery,
-# JMeter and Goose on (a) and (b2) (issue 19). One command:
+# JMeter and Goose on (a) and (b2), h2load on HTTP/2 (issue 19). One command:
 #
-#   bench/run.sh [options] [workload...]      workloads: a b c d e (default all);
+#   bench/run.sh [options] [workload...]      workloads: a b c d e f g h (default all);
 #                                             b2 alone: only (b2) of b
+#
+#   a  one GET per journey (wrk, oha, Locust, Artillery, JMeter, Goose)
+#   b  the checkout journey: b against the demo, b2 against nginx's stub
+#   c  memory per virtual user: plain HTTP, all at once, HTTPS, h2c, h2 TLS
+#   d  a fixed rate of 4,000 requests/s (oha, Locust)
+#   e  latency honesty against a 10 ms server (wrk, oha, Locust)
+#   f  one GET over HTTPS/1.1 (wrk)
+#   g  one GET over HTTP/2, h2c and TLS (h2load)
+#   h  one GET of a 10 KiB and of a 1 MiB body (wrk)
+#
+# Only the peers the chosen workloads use are installed.
 #
 # Options:
 #   --duration S     seconds per generator run (default 10)
@@ -45,12 +56,20 @@ while (($#)); do
     --no-build) BUILD=0; shift ;;
     --out) OUT=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
-    a|b|b2|c|d|e) WORKLOADS+=("$1"); shift ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    a|b|b2|c|d|e|f|g|h) WORKLOADS+=("$1"); shift ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-((${#WORKLOADS[@]})) || WORKLOADS=(a b c d e)
+((${#WORKLOADS[@]})) || WORKLOADS=(a b c d e f g h)
+# wants W...: whether any of the chosen workloads is one of W (b2 is b's).
+wants() {
+  local w x
+  for w in "${WORKLOADS[@]}"; do
+    for x in "$@"; do [[ ${w:0:1} == "$x" ]] && return 0; done
+  done
+  return 1
+}
 
 GEN_CPU=0
 TGT_CPU=1
@@ -58,6 +77,11 @@ TGT_CPU=1
 NGINX_PORT=$((18080 + ${BENCH_PORT_OFFSET:-0}))
 DEMO_PORT=$((18000 + ${BENCH_PORT_OFFSET:-0}))
 DELAY_PORT=$((18090 + ${BENCH_PORT_OFFSET:-0}))
+# nginx's HTTPS/1.1 server; h2c on the next port, HTTP/2 over TLS on the one
+# after (bench/lib.sh).
+TLS_PORT=$((18081 + ${BENCH_PORT_OFFSET:-0}))
+H2C_PORT=$((TLS_PORT + 1))
+H2TLS_PORT=$((TLS_PORT + 2))
 VENV=${BENCH_VENV:-$BENCH/out/venv}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 STARLING=$CARGO_TARGET_DIR/release/starling
@@ -93,7 +117,7 @@ stop_pid() {
 # A server of an earlier run, or of someone else, on our port would be
 # measured instead of ours: refuse to start.
 port_free() {
-  if curl -s -o /dev/null --max-time 1 "$1"; then
+  if curl -sk -o /dev/null --max-time 1 "$1"; then
     echo "something already answers on $1: stop it, or move every port with BENCH_PORT_OFFSET" >&2
     exit 1
   fi
@@ -114,23 +138,27 @@ install_peers() {
   if ((INSTALL)); then
     # oha is built against the system's OpenSSL (below), which needs its
     # headers and pkg-config.
-    local packages=(wrk nginx-light curl) build_oha=0
-    if ! has "$OHA" && ((WANT_OHA)); then
+    local packages=(wrk nginx-light curl openssl) build_oha=0 missing=0
+    if ! has "$OHA" && ((WANT_OHA)) && wants a d e; then
       build_oha=1
       packages+=(libssl-dev pkg-config)
     fi
-    if ! has wrk || ! has nginx || ! has curl || ((build_oha)); then
+    if wants g; then
+      packages+=(nghttp2-client)
+      has h2load || missing=1
+    fi
+    if ! has wrk || ! has nginx || ! has curl || ! has openssl || ((build_oha || missing)); then
       log "apt-get install ${packages[*]}"
       apt-get install -y "${packages[@]}" >"$OUT/apt.log" 2>&1 \
         || { apt-get update >>"$OUT/apt.log" 2>&1 && apt-get install -y "${packages[@]}" >>"$OUT/apt.log" 2>&1; } \
         || log "apt-get failed (see $OUT/apt.log)"
     fi
-    if [[ ! -x $VENV/bin/locust ]]; then
+    if [[ ! -x $VENV/bin/locust ]] && wants a b c d e; then
       log "Locust into $VENV"
       { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q locust; } >"$OUT/pip.log" 2>&1 \
         || log "Locust install failed (see $OUT/pip.log)"
     fi
-    if ! has "$JMETER" || ! has javac; then
+    if { ! has "$JMETER" || ! has javac; } && wants a b; then
       # Apart from the others: its ~80 Java packages may fail alone. javac
       # compiles the class that lets Debian's JMeter read its plans
       # (bench/jmeter/starling/bench/AllowJMeterTypes.java).
@@ -140,7 +168,7 @@ install_peers() {
           && apt-get install -y jmeter default-jdk-headless >>"$OUT/apt-jmeter.log" 2>&1; } \
         || log "JMeter install failed (see $OUT/apt-jmeter.log)"
     fi
-    if [[ ! -x $ARTILLERY ]]; then
+    if [[ ! -x $ARTILLERY ]] && wants a b; then
       if has npm; then
         # Its Playwright engine would download a browser, which is neither
         # needed here nor reachable.
@@ -153,7 +181,7 @@ install_peers() {
         log "npm missing: Artillery cannot be installed"
       fi
     fi
-    if ((WANT_GOOSE)) && [[ ! -x $GOOSE ]]; then
+    if ((WANT_GOOSE)) && [[ ! -x $GOOSE ]] && wants a b; then
       # Its own workspace and target dir: never part of starling's build.
       log "Goose driver: cargo build --release (bench/goose, a few minutes; --no-goose skips it)"
       cargo build --release --locked --manifest-path "$BENCH/goose/Cargo.toml" \
@@ -177,6 +205,7 @@ install_peers() {
   [[ -x $VENV/bin/locust ]] || log "Locust missing: skipped"
   has "$ARTILLERY" || log "Artillery missing: skipped"
   has "$GOOSE" || log "Goose driver missing: skipped"
+  has h2load || log "h2load missing (nghttp2-client): skipped"
   prepare_jmeter || { log "JMeter missing or unusable: skipped"; JMETER=; }
   OHA_JSON=(--output-format json)
   if has "$OHA" && ! "$OHA" --help 2>/dev/null | grep -q -- '--output-format'; then
@@ -216,11 +245,32 @@ build_starling() {
 }
 
 # --- targets (CPU 1) ---------------------------------------------------------
+# The bench nginx: plain HTTP on NGINX_PORT, and HTTPS/1.1, h2c and HTTP/2
+# over TLS on TLS_PORT and the two after it. Its P-256 certificate for
+# 127.0.0.1 is signed by a CA made here, CA (rustls, like a browser, refuses
+# a CA certificate as the server's own): starling is given the CA with
+# --ca-file; wrk and h2load do not verify. And the bodies of workload h.
+CA=$OUT/nginx/tls/ca.pem
 start_nginx() {
   local dir=$OUT/nginx
-  mkdir -p "$dir/logs"
-  nginx_conf "$dir" "$NGINX_PORT" >"$dir/nginx.conf"
+  mkdir -p "$dir/logs" "$dir/tls" "$dir/bodies"
+  if [[ ! -s $dir/tls/cert.pem ]]; then
+    local t=$dir/tls
+    {
+      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+        -subj "/CN=starling bench CA" -keyout "$t/ca.key" -out "$CA" \
+        && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=127.0.0.1 \
+          -keyout "$t/key.pem" -out "$t/cert.csr" \
+        && printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\n' >"$t/leaf.ext" \
+        && openssl x509 -req -in "$t/cert.csr" -CA "$CA" -CAkey "$t/ca.key" -CAcreateserial \
+          -days 3650 -extfile "$t/leaf.ext" -out "$t/cert.pem"
+    } >"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; rm -f "$t/cert.pem"; exit 1; }
+  fi
+  [[ -s $dir/bodies/10k ]] || head -c 10240 /dev/urandom >"$dir/bodies/10k"
+  [[ -s $dir/bodies/1m ]] || head -c 1048576 /dev/urandom >"$dir/bodies/1m"
+  nginx_conf "$dir" "$NGINX_PORT" "$TLS_PORT" >"$dir/nginx.conf"
   port_free "http://127.0.0.1:$NGINX_PORT/"
+  port_free "https://127.0.0.1:$TLS_PORT/"
   taskset -c "$TGT_CPU" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
@@ -269,8 +319,8 @@ stop_delay() { stop_pid "$DELAY_PID" TERM; }
 
 # --- one generator run (CPU 0) ----------------------------------------------
 # gen WORKLOAD TOOL REP KIND -- command...
-# KIND: wrk|oha|locust|starling|artillery|jmeter|goose. The command must
-# write its figures where parse.py looks: the log for wrk and oha, $BASE
+# KIND: wrk|oha|h2load|locust|starling|artillery|jmeter|goose. The command
+# must write its figures where parse.py looks: the log for wrk, oha and h2load, $BASE
 # (csv prefix) for Locust, $BASE.json for starling, Artillery and Goose,
 # $BASE.jtl for JMeter. Against nginx, the requests nginx answered during
 # the run are kept beside the tool's own count: a tool must not count a
@@ -292,7 +342,7 @@ gen() {
     >"$base.log" 2>"$base.err" || status=$?
   after=$(server_count)
   case $kind in
-    wrk|oha) file=$base.log ;;
+    wrk|oha|h2load) file=$base.log ;;
     locust) file=$base ;;
     starling|artillery|goose) file=$base.json ;;
     jmeter) file=$base.jtl ;;
@@ -414,6 +464,60 @@ checkout_runs() {
   done
 }
 
+# --- HTTPS, HTTP/2 and large bodies (issue 19 targets 3 and 4) -------------
+# The same 50 connections, each with one request at a time, as (a): wrk
+# -c50, h2load -c50 -m1 (one stream per connection, as a virtual user has
+# one request in flight).
+run_h2load() { # run_h2load WL REP URL
+  has h2load || return 0
+  gen "$1" h2load "$2" h2load -- h2load -t1 -c50 -m1 -D "$DUR" "$3"
+}
+
+workload_f() {
+  log "(f) one GET over HTTPS/1.1 against nginx, 50 connections, ${DUR}s x $REPS"
+  start_nginx
+  local rep
+  for rep in $(seq "$REPS"); do
+    run_starling f "$rep" "$BENCH/scenarios/get.yaml" --host "https://127.0.0.1:$TLS_PORT" \
+      --ca-file "$CA" --http 1.1 --users 50 --duration "${DUR}s"
+    has wrk && gen f wrk "$rep" wrk -- wrk -t1 -c50 -d"${DUR}s" --latency "https://127.0.0.1:$TLS_PORT/"
+  done
+  stop_nginx
+}
+
+# gc: h2c (prior knowledge); gt: HTTP/2 over TLS, chosen by ALPN.
+workload_g() {
+  log "(g) one GET over HTTP/2 against nginx, h2c and TLS, 50 connections, ${DUR}s x $REPS"
+  start_nginx
+  local rep
+  for rep in $(seq "$REPS"); do
+    run_starling gc "$rep" "$BENCH/scenarios/get.yaml" --host "http://127.0.0.1:$H2C_PORT" \
+      --http 2 --users 50 --duration "${DUR}s"
+    run_h2load gc "$rep" "http://127.0.0.1:$H2C_PORT/"
+    run_starling gt "$rep" "$BENCH/scenarios/get.yaml" --host "https://127.0.0.1:$H2TLS_PORT" \
+      --ca-file "$CA" --http 2 --users 50 --duration "${DUR}s"
+    run_h2load gt "$rep" "https://127.0.0.1:$H2TLS_PORT/"
+  done
+  stop_nginx
+}
+
+# h10k, h1m: a static file of 10 KiB and of 1 MiB, read whole and kept by
+# no step.
+workload_h() {
+  log "(h) one GET of a 10 KiB and of a 1 MiB body against nginx, 50 connections, ${DUR}s x $REPS"
+  start_nginx
+  local rep size
+  for rep in $(seq "$REPS"); do
+    for size in 10k 1m; do
+      run_starling "h$size" "$rep" "$BENCH/scenarios/get_$size.yaml" --host "http://127.0.0.1:$NGINX_PORT" \
+        --users 50 --duration "${DUR}s"
+      has wrk && gen "h$size" wrk "$rep" wrk -- wrk -t1 -c50 -d"${DUR}s" --latency \
+        "http://127.0.0.1:$NGINX_PORT/body/$size"
+    done
+  done
+  stop_nginx
+}
+
 workload_b() {
   log "(b) checkout journey against the demo system, 50 users, no think time, ${DUR}s x $REPS"
   start_demo
@@ -439,11 +543,17 @@ workload_b2() {
 # of a million per second): its memory must not depend on the ramp.
 mem() {
   local tool=$1 users=$2 pid log=$OUT/runs/c-$1-$2 settle=6 i rate=3000
+  local target=(--host "http://127.0.0.1:$NGINX_PORT")
   case $tool in
-    starling|starling-at-once)
-      [[ $tool == starling-at-once ]] && rate=1000000
+    starling*)
+      case $tool in
+        starling-at-once) rate=1000000 ;;
+        starling-https) target=(--host "https://127.0.0.1:$TLS_PORT" --ca-file "$CA" --http 1.1) ;;
+        starling-h2c) target=(--host "http://127.0.0.1:$H2C_PORT" --http 2) ;;
+        starling-h2-tls) target=(--host "https://127.0.0.1:$H2TLS_PORT" --ca-file "$CA" --http 2) ;;
+      esac
       taskset -c "$GEN_CPU" "$STARLING" run "$BENCH/scenarios/get_think.yaml" --workers 1 --quiet \
-        --host "http://127.0.0.1:$NGINX_PORT" --users "$users" --spawn-rate "$rate" \
+        "${target[@]}" --users "$users" --spawn-rate "$rate" \
         --duration 120s --stop-timeout 2s --out "$log.json" >"$log.log" 2>&1 &
       pid=$!
       PIDS+=("$pid")
@@ -480,7 +590,7 @@ workload_c() {
   ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
   start_nginx
   local tool users
-  for tool in starling starling-at-once locust-fast locust-http; do
+  for tool in starling starling-at-once starling-https starling-h2c starling-h2-tls locust-fast locust-http; do
     for users in 10 1000 9000; do
       mem "$tool" "$users"
     done
@@ -562,6 +672,7 @@ PY
   echo "artillery=$("$ARTILLERY" version 2>/dev/null | sed -n 's/^Artillery: *//p' | head -n1 || echo missing)"
   echo "jmeter=$( [[ -n $JMETER ]] && "$JMETER" --version 2>/dev/null | sed -n 's/^Version //p' | head -n1 || echo missing)"
   echo "goose=$( [[ -x $GOOSE ]] && sed -n '/^name = "goose"$/{n;s/^version = "\(.*\)"/\1/p}' "$BENCH/goose/Cargo.lock" || echo missing)"
+  echo "h2load=$(h2load --version 2>/dev/null | head -n1 || echo missing)"
   echo "nginx=$(nginx -v 2>&1 | head -n1)"
   echo "python=$(python3 --version 2>&1)"
   echo "duration=$DUR"
