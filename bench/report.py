@@ -252,25 +252,51 @@ def stall_section(runs):
                   "p99 µs (corrected)", "dropped arrivals"], rows)
 
 
-def median_of(runs, workload, tool, key):
+def median_of(runs, kept, workload, tool, key):
     """The median of one figure of a tool's runs of a workload: "per_cpu"
-    (requests per CPU-second) or "cpu" (CPU-seconds); None if not run."""
+    (requests per CPU-second) or "cpu" (CPU-seconds). A workload bench/out
+    holds no runs of is read from its section kept from the last RESULTS.md
+    (`kept`); None if neither has it."""
     rs = [r for r in runs if r["workload"] == workload and r["tool"] == tool]
-    return med([per_cpu(r) if key == "per_cpu" else cpu(r) for r in rs])
+    if rs:
+        return med([per_cpu(r) if key == "per_cpu" else cpu(r) for r in rs])
+    column = {"per_cpu": "req per CPU-s", "cpu": "CPU-s"}[key]
+    return kept_figures(kept.get(workload)).get(tool, {}).get(column)
 
 
-def targets_section(runs, mem):
-    """Issue 19's targets, each with its figure from bench/out and whether
-    it is met. A figure bench/out does not hold (its workload has not run
-    since bench/out was made) reads n/a: its section above keeps the
-    figure last measured."""
+def kept_figures(section):
+    """{tool: {column header: number}} of a section's table as report.py
+    wrote it (numbers with thousands commas; n/a and text are skipped)."""
+    figures = {}
+    if not section:
+        return figures
+    lines = [l for l in section.splitlines() if l.startswith("|")]
+    if len(lines) < 3:
+        return figures
+    headers = [h.strip() for h in lines[0].strip("|").split("|")]
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        row = {}
+        for h, c in zip(headers[1:], cells[1:]):
+            try:
+                row[h] = float(c.replace(",", ""))
+            except ValueError:
+                pass
+        figures[cells[0]] = row
+    return figures
+
+
+def targets_section(runs, mem, kept):
+    """Issue 19's targets, each with its figure and whether it is met: from
+    bench/out, or for a workload not run since bench/out was made, from its
+    section kept from the last RESULTS.md (`kept`, by workload key)."""
     rows = []
 
     def ratio(label, target, workload, tool, peer_workload, peer, at_least, key="per_cpu"):
-        a = median_of(runs, workload, tool, key)
-        b = median_of(runs, peer_workload, peer, key)
+        a = median_of(runs, kept, workload, tool, key)
+        b = median_of(runs, kept, peer_workload, peer, key)
         if a is None or b is None or not b:
-            rows.append([label, target, "n/a", "not measured in bench/out"])
+            rows.append([label, target, "n/a", "not measured"])
             return
         r = a / b
         met = r >= at_least if key == "per_cpu" else r <= at_least
@@ -287,6 +313,11 @@ def targets_section(runs, mem):
     by = {}
     for m in mem:
         by.setdefault(m["tool"], {})[m["users"]] = m["rss_kb"]
+    if not mem:
+        for tool, row in kept_figures(kept.get("c")).items():
+            for users, column in ((1000, "RSS 1,000 MiB"), (9000, "RSS 9,000 MiB")):
+                if column in row:
+                    by.setdefault(tool, {})[users] = row[column] * 1024
     for tool, label, limit in (("starling", "plain HTTP/1.1", 2.5), ("starling-https", "HTTPS/1.1", 4),
                                ("starling-h2c", "HTTP/2 h2c", 6), ("starling-h2-tls", "HTTP/2 TLS", 6)):
         points = by.get(tool, {})
@@ -296,10 +327,10 @@ def targets_section(runs, mem):
             rows.append([f"5 (c) {label}", target, f"{kib:.1f} KiB",
                          "**met**" if kib <= limit else "missed"])
         else:
-            rows.append([f"5 (c) {label}", target, "n/a", "not measured in bench/out"])
+            rows.append([f"5 (c) {label}", target, "n/a", "not measured"])
     at_once = by.get("starling-at-once", {}).get(9000)
     if at_once is None:
-        rows.append(["5 (c) 9,000 at once", "<= 40 MiB", "n/a", "not measured in bench/out"])
+        rows.append(["5 (c) 9,000 at once", "<= 40 MiB", "n/a", "not measured"])
     else:
         mib = at_once / 1024
         rows.append(["5 (c) 9,000 at once", "<= 40 MiB", f"{mib:.1f} MiB", "**met**" if mib <= 40 else "missed"])
@@ -417,7 +448,7 @@ def main():
     fresh = {r["workload"] for r in runs} | ({"c"} if mem else set())
     kept = [line for key, lines in old_commands.items() if key not in fresh for line in lines]
     cmd_text = "\n".join([commands(runs, bool(mem), out_dir)] + kept).strip("\n")
-    md += ["", "## Targets (issue 19)", "", targets_section(runs, mem), "",
+    md += ["", "## Targets (issue 19)", "", targets_section(runs, mem, old_sections), "",
            "## Figures", "", report, "## Commands", "", cmd_text, ""]
     notes = os.path.join(os.path.dirname(os.path.abspath(results)), "NOTES.md")
     if os.path.exists(notes):
