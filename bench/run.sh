@@ -670,7 +670,7 @@ PY
   echo "oha=$("$OHA" --version 2>/dev/null | head -n1 || echo missing)"
   echo "locust=$("$VENV/bin/locust" --version 2>/dev/null | head -n1 | cut -d" " -f1-2 || echo missing)"
   echo "artillery=$("$ARTILLERY" version 2>/dev/null | sed -n 's/^Artillery: *//p' | head -n1 || echo missing)"
-  echo "jmeter=$( [[ -n $JMETER ]] && "$JMETER" --version 2>/dev/null | sed -n 's/^Version //p' | head -n1 || echo missing)"
+  echo "jmeter=$( [[ -n $JMETER ]] && "$JMETER" -j /dev/null --version 2>/dev/null | sed -n 's/^Version //p' | head -n1 || echo missing)"
   echo "goose=$( [[ -x $GOOSE ]] && sed -n '/^name = "goose"$/{n;s/^version = "\(.*\)"/\1/p}' "$BENCH/goose/Cargo.lock" || echo missing)"
   echo "h2load=$(h2load --version 2>/dev/null | head -n1 || echo missing)"
   echo "nginx=$(nginx -v 2>&1 | head -n1)"
