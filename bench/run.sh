@@ -465,12 +465,20 @@ checkout_runs() {
 }
 
 # --- HTTPS, HTTP/2 and large bodies (issue 19 targets 3 and 4) -------------
-# The same 50 connections, each with one request at a time, as (a): wrk
-# -c50, h2load -c50 -m1 (one stream per connection, as a virtual user has
-# one request in flight).
-run_h2load() { # run_h2load WL REP URL
-  has h2load || return 0
-  gen "$1" h2load "$2" h2load -- h2load -t1 -c50 -m1 -D "$DUR" "$3"
+# against WL REP SCENARIO HOST PATH PEER [starling args...]: starling and
+# PEER (wrk or h2load) on HOST+PATH with the same 50 connections, each with
+# one request at a time, as (a): wrk -c50, h2load -c50 -m1 (one stream per
+# connection, as a virtual user has one request in flight).
+against() {
+  local wl=$1 rep=$2 scenario=$3 host=$4 path=$5 peer=$6
+  shift 6
+  run_starling "$wl" "$rep" "$BENCH/scenarios/$scenario" --host "$host" "$@" \
+    --users 50 --duration "${DUR}s"
+  has "$peer" || return 0
+  case $peer in
+    wrk) gen "$wl" wrk "$rep" wrk -- wrk -t1 -c50 -d"${DUR}s" --latency "$host$path" ;;
+    h2load) gen "$wl" h2load "$rep" h2load -- h2load -t1 -c50 -m1 -D "$DUR" "$host$path" ;;
+  esac
 }
 
 workload_f() {
@@ -478,9 +486,7 @@ workload_f() {
   start_nginx
   local rep
   for rep in $(seq "$REPS"); do
-    run_starling f "$rep" "$BENCH/scenarios/get.yaml" --host "https://127.0.0.1:$TLS_PORT" \
-      --ca-file "$CA" --http 1.1 --users 50 --duration "${DUR}s"
-    has wrk && gen f wrk "$rep" wrk -- wrk -t1 -c50 -d"${DUR}s" --latency "https://127.0.0.1:$TLS_PORT/"
+    against f "$rep" get.yaml "https://127.0.0.1:$TLS_PORT" / wrk --ca-file "$CA" --http 1.1
   done
   stop_nginx
 }
@@ -491,12 +497,8 @@ workload_g() {
   start_nginx
   local rep
   for rep in $(seq "$REPS"); do
-    run_starling gc "$rep" "$BENCH/scenarios/get.yaml" --host "http://127.0.0.1:$H2C_PORT" \
-      --http 2 --users 50 --duration "${DUR}s"
-    run_h2load gc "$rep" "http://127.0.0.1:$H2C_PORT/"
-    run_starling gt "$rep" "$BENCH/scenarios/get.yaml" --host "https://127.0.0.1:$H2TLS_PORT" \
-      --ca-file "$CA" --http 2 --users 50 --duration "${DUR}s"
-    run_h2load gt "$rep" "https://127.0.0.1:$H2TLS_PORT/"
+    against gc "$rep" get.yaml "http://127.0.0.1:$H2C_PORT" / h2load --http 2
+    against gt "$rep" get.yaml "https://127.0.0.1:$H2TLS_PORT" / h2load --ca-file "$CA" --http 2
   done
   stop_nginx
 }
@@ -509,10 +511,7 @@ workload_h() {
   local rep size
   for rep in $(seq "$REPS"); do
     for size in 10k 1m; do
-      run_starling "h$size" "$rep" "$BENCH/scenarios/get_$size.yaml" --host "http://127.0.0.1:$NGINX_PORT" \
-        --users 50 --duration "${DUR}s"
-      has wrk && gen "h$size" wrk "$rep" wrk -- wrk -t1 -c50 -d"${DUR}s" --latency \
-        "http://127.0.0.1:$NGINX_PORT/body/$size"
+      against "h$size" "$rep" "get_$size.yaml" "http://127.0.0.1:$NGINX_PORT" "/body/$size" wrk
     done
   done
   stop_nginx
