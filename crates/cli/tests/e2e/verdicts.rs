@@ -17,10 +17,14 @@ fn slow_payments() -> Demo {
     Demo::with(config)
 }
 
+/// checkout.yaml with a gate on payments. Each user picks checkout or
+/// browse at random for its first journey and waits 1-5 s before another,
+/// so 5 users sent no payment in one run of 32 (a "no data" gate fails
+/// even on a healthy system); 20 users leave one in a million.
 fn checkout(demo: &Demo, duration: &str, threshold: &str) -> Run {
     Run::new(example("checkout.yaml")).against(demo).args([
         "--users",
-        "5",
+        "20",
         "--spawn-rate",
         "100",
         "--duration",
