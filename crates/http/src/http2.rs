@@ -24,6 +24,7 @@ use crate::body::BodySink;
 use crate::counted::{Counted, Counts};
 use crate::error::{Phase, TransportError};
 use crate::headers::Headers;
+use crate::http2_head::Reuse;
 use crate::pool::BufferPool;
 use crate::read::RawResponse;
 use crate::stream::Stream;
@@ -47,6 +48,8 @@ pub(crate) struct Http2 {
     /// What of `counts` earlier exchanges already reported.
     reported_sent: u64,
     reported_received: u64,
+    /// What this connection's requests share, for building the next.
+    pub(crate) reuse: Reuse,
 }
 
 impl std::fmt::Debug for Http2 {
@@ -121,6 +124,7 @@ impl Http2 {
             counts,
             reported_sent: 0,
             reported_received: 0,
+            reuse: Reuse::default(),
         })
     }
 
@@ -264,7 +268,7 @@ async fn request_on(
     Ok(RawResponse {
         status: parts.status.as_u16(),
         sets_cookie: headers.contains_key(SET_COOKIE),
-        headers: Headers::from_pairs(&headers),
+        headers: Headers::from_map(&headers),
         body: finished.body,
         body_len: finished.wire_len,
         reusable: true,

@@ -10,8 +10,46 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Version};
 use crate::error::TransportError;
 use crate::request::{Head, Scheme, UserSet, check_header, expects_body, mark, skipped, validate};
 
-/// Builds the request `h2` sends (its body goes separately).
-pub(crate) fn build(head: &Head<'_>) -> Result<http::Request<()>, TransportError> {
+/// What one connection's requests have in common, kept from one request to
+/// the next so that it is not parsed and allocated again each time: the
+/// URI while the path repeats (a connection has one origin), and the user
+/// agent. Both were a third of building a request.
+#[derive(Debug, Default)]
+pub(crate) struct Reuse {
+    /// The last URI built from the origin (no `Host` header of the user's),
+    /// with the origin it was built for.
+    uri: Option<(Scheme, Box<str>, u16, Uri)>,
+    user_agent: Option<HeaderValue>,
+}
+
+impl Reuse {
+    fn uri(&self, head: &Head<'_>) -> Option<Uri> {
+        let (scheme, host, port, uri) = self.uri.as_ref()?;
+        let same = *scheme == head.scheme
+            && *port == head.port
+            && **host == *head.host
+            && uri.path_and_query().map(PathAndQuery::as_str) == Some(head.path);
+        same.then(|| uri.clone())
+    }
+
+    fn user_agent(&mut self, agent: &str) -> Result<HeaderValue, TransportError> {
+        match &self.user_agent {
+            Some(value) if value.as_bytes() == agent.as_bytes() => Ok(value.clone()),
+            _ => {
+                let value = header_value("User-Agent", agent)?;
+                self.user_agent = Some(value.clone());
+                Ok(value)
+            }
+        }
+    }
+}
+
+/// Builds the request `h2` sends (its body goes separately), reusing what
+/// `reuse` kept from the connection's earlier requests.
+pub(crate) fn build(
+    head: &Head<'_>,
+    reuse: &mut Reuse,
+) -> Result<http::Request<()>, TransportError> {
     validate(head)?;
     let method = Method::from_bytes(head.method.as_bytes())
         .map_err(|e| TransportError::invalid_request(format!("method {:?}: {e}", head.method)))?;
@@ -52,10 +90,15 @@ pub(crate) fn build(head: &Head<'_>) -> Result<http::Request<()>, TransportError
             }
             value
         };
-        // Lowercases the name, as HTTP/2 requires.
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-            TransportError::invalid_request(format!("invalid header name {name:?}"))
-        })?;
+        // Lowercases the name, as HTTP/2 requires; the tracing header, in
+        // every request, without copying its name.
+        let name = if name.eq_ignore_ascii_case("traceparent") {
+            HeaderName::from_static("traceparent")
+        } else {
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                TransportError::invalid_request(format!("invalid header name {name:?}"))
+            })?
+        };
         if name == TE {
             headers.insert(TE, value);
         } else {
@@ -63,7 +106,7 @@ pub(crate) fn build(head: &Head<'_>) -> Result<http::Request<()>, TransportError
         }
     }
     if !set.user_agent && !head.user_agent.is_empty() {
-        headers.insert(USER_AGENT, header_value("User-Agent", head.user_agent)?);
+        headers.insert(USER_AGENT, reuse.user_agent(head.user_agent)?);
     }
     if !set.accept_encoding {
         headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
@@ -75,11 +118,33 @@ pub(crate) fn build(head: &Head<'_>) -> Result<http::Request<()>, TransportError
         headers.insert(CONTENT_LENGTH, HeaderValue::from(head.body_len));
     }
 
-    let authority = match host {
-        Some(host) => Authority::try_from(host),
-        None => Authority::try_from(default_authority(head)),
-    }
-    .map_err(|e| TransportError::invalid_request(format!("authority of {:?}: {e}", head.host)))?;
+    let uri = match host {
+        Some(host) => uri(head, Authority::try_from(host))?,
+        None => match reuse.uri(head) {
+            Some(uri) => uri,
+            None => {
+                let uri = uri(head, Authority::try_from(default_authority(head)))?;
+                reuse.uri = Some((head.scheme, head.host.into(), head.port, uri.clone()));
+                uri
+            }
+        },
+    };
+    let mut request = http::Request::new(());
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.version_mut() = Version::HTTP_2;
+    *request.headers_mut() = headers;
+    Ok(request)
+}
+
+/// The request URI: `head`'s scheme and path with `authority`.
+fn uri(
+    head: &Head<'_>,
+    authority: Result<Authority, http::uri::InvalidUri>,
+) -> Result<Uri, TransportError> {
+    let authority = authority.map_err(|e| {
+        TransportError::invalid_request(format!("authority of {:?}: {e}", head.host))
+    })?;
     let path = PathAndQuery::try_from(head.path).map_err(|e| {
         TransportError::invalid_request(format!("path {:?} for HTTP/2: {e}", head.path))
     })?;
@@ -87,18 +152,12 @@ pub(crate) fn build(head: &Head<'_>) -> Result<http::Request<()>, TransportError
         Scheme::Http => http::uri::Scheme::HTTP,
         Scheme::Https => http::uri::Scheme::HTTPS,
     };
-    let uri = Uri::builder()
+    Uri::builder()
         .scheme(scheme)
         .authority(authority)
         .path_and_query(path)
         .build()
-        .map_err(|e| TransportError::invalid_request(format!("request URI: {e}")))?;
-    let mut request = http::Request::new(());
-    *request.method_mut() = method;
-    *request.uri_mut() = uri;
-    *request.version_mut() = Version::HTTP_2;
-    *request.headers_mut() = headers;
-    Ok(request)
+        .map_err(|e| TransportError::invalid_request(format!("request URI: {e}")))
 }
 
 /// Headers that belong to one HTTP/1.1 connection; HTTP/2 forbids them
@@ -161,9 +220,77 @@ mod tests {
         }
     }
 
+    fn build_new(head: &Head<'_>) -> Result<http::Request<()>, TransportError> {
+        build(head, &mut Reuse::default())
+    }
+
+    #[test]
+    fn a_connection_reuses_its_uri_while_the_path_repeats_and_never_past_it() {
+        let mut reuse = Reuse::default();
+        let mut h = head(&[], 0);
+        let first = build(&h, &mut reuse).unwrap();
+        let again = build(&h, &mut reuse).unwrap();
+        assert_eq!(again.uri(), first.uri());
+        // The kept URI's bytes are shared, not built anew.
+        assert_eq!(
+            again.uri().path_and_query().unwrap().as_str().as_ptr(),
+            reuse
+                .uri
+                .as_ref()
+                .unwrap()
+                .3
+                .path_and_query()
+                .unwrap()
+                .as_str()
+                .as_ptr()
+        );
+        h.path = "/other";
+        assert_eq!(
+            build(&h, &mut reuse).unwrap().uri().to_string(),
+            "https://127.0.0.1:8443/other"
+        );
+        h.port = 9443;
+        assert_eq!(
+            build(&h, &mut reuse).unwrap().uri().to_string(),
+            "https://127.0.0.1:9443/other"
+        );
+        h.host = "::1";
+        assert_eq!(
+            build(&h, &mut reuse).unwrap().uri().to_string(),
+            "https://[::1]:9443/other"
+        );
+        h.scheme = Scheme::Http;
+        assert_eq!(
+            build(&h, &mut reuse).unwrap().uri().to_string(),
+            "http://[::1]:9443/other"
+        );
+        // A Host header of the user's wins over the kept URI.
+        let with_host = [("Host", "example.test")];
+        let mut h2 = head(&with_host, 0);
+        h2.path = "/other";
+        build(&h2, &mut Reuse::default()).unwrap();
+        let mut kept = Reuse::default();
+        build(&head(&[], 0), &mut kept).unwrap();
+        assert_eq!(
+            build(&head(&with_host, 0), &mut kept)
+                .unwrap()
+                .uri()
+                .authority()
+                .unwrap(),
+            "example.test"
+        );
+        // And the user agent follows the head's.
+        let mut h3 = head(&[], 0);
+        h3.user_agent = "other";
+        assert_eq!(
+            build(&h3, &mut kept).unwrap().headers()["user-agent"],
+            "other"
+        );
+    }
+
     #[test]
     fn pseudo_headers_come_from_the_hop_and_defaults_are_added() {
-        let request = build(&head(&[("X-Trace", "7")], 12)).unwrap();
+        let request = build_new(&head(&[("X-Trace", "7")], 12)).unwrap();
         assert_eq!(request.method(), "POST");
         assert_eq!(request.uri().to_string(), "https://127.0.0.1:8443/a?b=1");
         let headers = request.headers();
@@ -178,7 +305,8 @@ mod tests {
     #[test]
     fn traceparent_is_kept_out_of_the_hpack_tables_and_other_headers_are_not() {
         let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        let request = build(&head(&[("traceparent", traceparent), ("X-Trace", "7")], 0)).unwrap();
+        let request =
+            build_new(&head(&[("traceparent", traceparent), ("X-Trace", "7")], 0)).unwrap();
         let headers = request.headers();
         assert_eq!(headers["traceparent"], traceparent);
         assert!(headers["traceparent"].is_sensitive());
@@ -200,7 +328,7 @@ mod tests {
         ];
         let mut h = head(&headers, 0);
         h.method = "GET";
-        let request = build(&h).unwrap();
+        let request = build_new(&h).unwrap();
         assert_eq!(request.uri().authority().unwrap(), "example.test");
         let names: Vec<&str> = request.headers().keys().map(|n| n.as_str()).collect();
         for gone in [
@@ -222,15 +350,15 @@ mod tests {
         let mut h = head(&[], 0);
         h.host = "::1";
         h.port = 443;
-        let request = build(&h).unwrap();
+        let request = build_new(&h).unwrap();
         assert_eq!(request.uri().authority().unwrap(), "[::1]");
     }
 
     #[test]
     fn bad_headers_are_invalid_requests() {
-        let error = build(&head(&[("X", "a\r\nEvil: 1")], 0)).unwrap_err();
+        let error = build_new(&head(&[("X", "a\r\nEvil: 1")], 0)).unwrap_err();
         assert_eq!(error.kind(), TransportKind::InvalidRequest);
-        let error = build(&head(&[("X", "bell\x07")], 0)).unwrap_err();
+        let error = build_new(&head(&[("X", "bell\x07")], 0)).unwrap_err();
         assert_eq!(error.kind(), TransportKind::InvalidRequest);
     }
 }

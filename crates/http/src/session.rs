@@ -282,10 +282,10 @@ impl Session {
         let mut buf = client.pool().empty_lease();
         let mut written = false;
         let mut http2_request = None;
-        if let Some(Conn::Http2(_)) = kept.map(|at| &self.kept[at].conn) {
+        if let Some(Conn::Http2(http2)) = kept.map(|at| &mut self.kept[at].conn) {
             // Boxed, like the exchange below: kept inline it would widen
             // every HTTP/1.1 request's future too.
-            http2_request = Some(Box::new(http2_head::build(&head)?));
+            http2_request = Some(Box::new(http2_head::build(&head, &mut http2.reuse)?));
         } else {
             buf.refill();
             write_request(&mut buf, &head, hop.body, &client)?;
@@ -341,7 +341,7 @@ impl Session {
                 Conn::Http2(http2) => {
                     let request = match http2_request.take() {
                         Some(request) => *request,
-                        None => http2_head::build(&head)?,
+                        None => http2_head::build(&head, &mut http2.reuse)?,
                     };
                     // Boxed: an HTTP/2 exchange's state (h2's request,
                     // response and stream handles) is several times that of
