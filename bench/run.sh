@@ -2,7 +2,7 @@
 # starling side by side with wrk, oha, Locust (issue 5), and Artillery,
 # JMeter and Goose on (a) and (b2), h2load on HTTP/2 (issue 19). One command:
 #
-#   bench/run.sh [options] [workload...]      workloads: a b c d e f g h (default all);
+#   bench/run.sh [options] [workload...]      workloads: a b c d e f g h i (default all);
 #                                             b2 alone: only (b2) of b
 #
 #   a  one GET per journey (wrk, oha, Locust, Artillery, JMeter, Goose)
@@ -13,6 +13,8 @@
 #   f  one GET over HTTPS/1.1 (wrk)
 #   g  one GET over HTTP/2, h2c and TLS (h2load)
 #   h  one GET of a 10 KiB and of a 1 MiB body (wrk)
+#   i  how cost grows: 10 steps per journey, tracing off, thresholds with
+#      checkpoints and the Prometheus endpoint (starling against itself)
 #
 # Only the peers the chosen workloads use are installed.
 #
@@ -56,12 +58,12 @@ while (($#)); do
     --no-build) BUILD=0; shift ;;
     --out) OUT=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
-    a|b|b2|c|d|e|f|g|h) WORKLOADS+=("$1"); shift ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    a|b|b2|c|d|e|f|g|h|i) WORKLOADS+=("$1"); shift ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-((${#WORKLOADS[@]})) || WORKLOADS=(a b c d e f g h)
+((${#WORKLOADS[@]})) || WORKLOADS=(a b c d e f g h i)
 # wants W...: whether any of the chosen workloads is one of W (b2 is b's).
 wants() {
   local w x
@@ -77,6 +79,8 @@ TGT_CPU=1
 NGINX_PORT=$((18080 + ${BENCH_PORT_OFFSET:-0}))
 DEMO_PORT=$((18000 + ${BENCH_PORT_OFFSET:-0}))
 DELAY_PORT=$((18090 + ${BENCH_PORT_OFFSET:-0}))
+# Workload (i)'s Prometheus endpoint.
+METRICS_PORT=$((18095 + ${BENCH_PORT_OFFSET:-0}))
 # nginx's HTTPS/1.1 server; h2c on the next port, HTTP/2 over TLS on the one
 # after (bench/lib.sh).
 TLS_PORT=$((18081 + ${BENCH_PORT_OFFSET:-0}))
@@ -384,10 +388,15 @@ PY
 
 # The generator commands, as arrays so RESULTS.md shows them exactly.
 run_starling() { # run_starling WL REP SCENARIO ARGS...
-  local wl=$1 rep=$2 scenario=$3
-  shift 3
-  gen "$wl" "starling" "$rep" starling -- "$STARLING" run "$scenario" --workers 1 \
-    --quiet --out "$OUT/runs/$wl-starling-$rep.json" "$@"
+  run_starling_as "$1" starling "${@:2}"
+}
+# run_starling_as WL TOOL REP SCENARIO ARGS...: under another name, for
+# starling's own variants (workload i).
+run_starling_as() {
+  local wl=$1 tool=$2 rep=$3 scenario=$4
+  shift 4
+  gen "$wl" "$tool" "$rep" starling -- "$STARLING" run "$scenario" --workers 1 \
+    --quiet --out "$OUT/runs/$wl-$tool-$rep.json" "$@"
 }
 run_locust() { # run_locust WL TOOLNAME REP FILE CLASS HOST USERS [extra...]
   local wl=$1 tool=$2 rep=$3 file=$4 class=$5 host=$6 users=$7
@@ -517,6 +526,33 @@ workload_h() {
   stop_nginx
 }
 
+# --- how cost grows (issue 19 target 6) ---------------------------------------
+# i: starling against itself on (a)'s GET, alternating within each
+# repetition: one step per journey with tracing on (the default), ten steps
+# per journey, tracing off, and thresholds judged live with a checkpoint
+# every second and the Prometheus endpoint scraped every second.
+workload_i() {
+  log "(i) how cost grows: 10 steps, no trace, gates + checkpoints + metrics, ${DUR}s x $REPS"
+  start_nginx
+  local host=http://127.0.0.1:$NGINX_PORT rep scraper
+  local common=(--host "$host" --users 50 --duration "${DUR}s")
+  for rep in $(seq "$REPS"); do
+    run_starling_as i starling "$rep" "$BENCH/scenarios/get.yaml" "${common[@]}"
+    run_starling_as i starling-10-steps "$rep" "$BENCH/scenarios/get_10steps.yaml" "${common[@]}"
+    run_starling_as i starling-no-trace "$rep" "$BENCH/scenarios/get.yaml" "${common[@]}" --no-trace
+    # The scraper runs on the target's core: only starling's CPU is counted.
+    port_free "http://127.0.0.1:$METRICS_PORT/metrics"
+    taskset -c "$TGT_CPU" bash -c "while sleep 1; do curl -s -o /dev/null http://127.0.0.1:$METRICS_PORT/metrics; done" &
+    scraper=$!
+    PIDS+=("$scraper")
+    run_starling_as i starling-gates "$rep" "$BENCH/scenarios/get.yaml" "${common[@]}" \
+      --threshold "all: p99 < 10s" --threshold "journey get: p95 < 10s" \
+      --checkpoint-every 1s --metrics-addr "127.0.0.1:$METRICS_PORT"
+    stop_pid "$scraper" TERM
+  done
+  stop_nginx
+}
+
 workload_b() {
   log "(b) checkout journey against the demo system, 50 users, no think time, ${DUR}s x $REPS"
   start_demo
@@ -541,7 +577,9 @@ workload_b2() {
 # `starling-at-once` starts every user in the first instant (a spawn rate
 # of a million per second): its memory must not depend on the ramp.
 mem() {
-  local tool=$1 users=$2 pid log=$OUT/runs/c-$1-$2 settle=6 i rate=3000
+  local tool=$1 users=$2 pid log=$OUT/runs/c-$1-$2 settle=6 i rate=3000 running_ms=
+  local started
+  started=$(date +%s%N)
   local target=(--host "http://127.0.0.1:$NGINX_PORT")
   case $tool in
     starling*)
@@ -556,6 +594,18 @@ mem() {
         --duration 120s --stop-timeout 2s --out "$log.json" >"$log.log" 2>&1 &
       pid=$!
       PIDS+=("$pid")
+      if [[ $tool == starling-at-once ]]; then
+        # How long until every user runs: nginx holds one connection per
+        # user once its first request is out (stub_status counts its own).
+        local open=0
+        for i in $(seq 600); do
+          open=$(curl -s "$SERVER_STATUS" | awk 'NR == 1 { print $3 - 1 }')
+          ((open >= users)) && break
+          sleep 0.02
+        done
+        running_ms=$((($(date +%s%N) - started) / 1000000))
+        ((open >= users)) || running_ms=-1
+      fi
       sleep $((users / 3000 + settle))
       ;;
     locust-fast|locust-http)
@@ -579,9 +629,9 @@ mem() {
   hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status")
   cpu=$(awk '{print ($14 + $15) / 100}' "/proc/$pid/stat")
   stop_pid "$pid" INT
-  python3 -c 'import json,sys; print(json.dumps({"workload": "c", "tool": sys.argv[1], "users": int(sys.argv[2]), "rss_kb": int(sys.argv[3]), "hwm_kb": int(sys.argv[4]), "cpu_s": float(sys.argv[5])}))' \
-    "$tool" "$users" "$rss" "$hwm" "$cpu" >>"$OUT/mem.jsonl"
-  log "  c $tool $users users: RSS $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB)"
+  python3 -c 'import json,sys; m = {"workload": "c", "tool": sys.argv[1], "users": int(sys.argv[2]), "rss_kb": int(sys.argv[3]), "hwm_kb": int(sys.argv[4]), "cpu_s": float(sys.argv[5])}; sys.argv[6] and m.update(running_ms=int(sys.argv[6])); print(json.dumps(m))' \
+    "$tool" "$users" "$rss" "$hwm" "$cpu" "$running_ms" >>"$OUT/mem.jsonl"
+  log "  c $tool $users users: RSS $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB)${running_ms:+, all running after $running_ms ms}"
 }
 
 workload_c() {
