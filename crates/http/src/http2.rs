@@ -38,6 +38,11 @@ const WINDOW: u32 = 1024 * 1024;
 const MAX_HEAD: u32 = 64 * 1024;
 /// Request body bytes handed to `h2` at a time.
 const SEND_CHUNK: usize = 64 * 1024;
+/// A connection answered within this long is not looked at before reuse
+/// (`Http2::is_open`): the next step of a user without think time comes
+/// within microseconds; a server closes a connection it left idle far
+/// later than this.
+const RECENTLY_USED: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// One HTTP/2 connection kept by a session (boxed there: `h2`'s state is
 /// large and an HTTP/1.1 connection should not pay for it).
@@ -50,6 +55,8 @@ pub(crate) struct Http2 {
     reported_received: u64,
     /// What this connection's requests share, for building the next.
     pub(crate) reuse: Reuse,
+    /// When the last response head arrived.
+    last_answer: Option<Instant>,
 }
 
 impl std::fmt::Debug for Http2 {
@@ -125,6 +132,7 @@ impl Http2 {
             reported_sent: 0,
             reported_received: 0,
             reuse: Reuse::default(),
+            last_answer: None,
         })
     }
 
@@ -132,6 +140,17 @@ impl Http2 {
     /// says whether it can still carry a request. A GOAWAY or a close seen
     /// here costs nothing; one that arrives later is met by the retry.
     pub(crate) fn is_open(&mut self) -> bool {
+        // Just used, as a user without think time uses it: the exchange
+        // polls the connection before it sends anyway, and a GOAWAY read
+        // there is met by the retry. Skipping this poll saves 3% of such a
+        // request's instructions; the look is for connections left idle,
+        // which is when servers close them.
+        if self
+            .last_answer
+            .is_some_and(|at| at.elapsed() < RECENTLY_USED)
+        {
+            return true;
+        }
         // Nothing waits on this poll: a no-op waker is enough.
         let mut cx = Context::from_waker(Waker::noop());
         Pin::new(&mut self.conn).poll(&mut cx).is_pending()
@@ -181,6 +200,7 @@ impl Http2 {
         self.reported_sent += sent;
         self.reported_received += received;
         let first_byte = head_at.get();
+        self.last_answer = first_byte;
         let (result, stale) = match result {
             Ok(mut raw) => {
                 raw.reusable = !conn_done;

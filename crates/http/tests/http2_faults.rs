@@ -101,6 +101,33 @@ async fn a_goaway_while_idle_sends_the_next_request_on_a_fresh_connection() {
     assert_eq!(server.accepted(), 2);
 }
 
+/// A user without think time sends its next request at once, and a
+/// connection answered that recently is reused without a look at what the
+/// server sent since: a GOAWAY right behind the answer must still cost no
+/// request, met by the retry on a fresh connection.
+#[tokio::test]
+async fn a_goaway_right_behind_the_answer_loses_no_request() {
+    let server = listen(H2_AND_H1, move |io, index| async move {
+        let conn = h2::server::handshake(io).await.unwrap();
+        if index == 0 {
+            let mut conn = answer_first(conn).await;
+            conn.abrupt_shutdown(Reason::NO_ERROR);
+            answer_rest(conn, "late").await;
+        } else {
+            answer_rest(conn, "second").await;
+        }
+    })
+    .await;
+    let client = h2_client(ClientConfig::default());
+    let mut session = client.session();
+    session.send(&https(server.port, "/")).await.unwrap();
+    for _ in 0..3 {
+        let next = session.send(&https(server.port, "/")).await.unwrap();
+        assert_eq!(&next.body[..], b"second");
+    }
+    assert_eq!(server.accepted(), 2);
+}
+
 #[tokio::test]
 async fn a_graceful_shutdown_between_requests_loses_no_request() {
     let server = listen(H2_AND_H1, |io, index| async move {
