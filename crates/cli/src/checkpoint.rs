@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use starling_engine::Round;
+use starling_metrics::Summary;
 
 use crate::output::notice;
 use crate::safe_write::write_atomically;
@@ -31,17 +32,17 @@ impl<'a> Checkpoints<'a> {
     }
 
     /// Writes the results so far when an interval has passed since the
-    /// last checkpoint. Runs on the collector's thread, never near a
-    /// request.
-    pub(crate) fn maybe_write(&mut self, round: &Round<'_>) {
+    /// last checkpoint, from the round's summary in `built` (made here if
+    /// nobody made it yet, and left there for the round's other users).
+    /// Runs on the collector's thread, never near a request.
+    pub(crate) fn maybe_write(&mut self, round: &Round<'_>, built: &mut Option<Summary>) {
         if self.last.elapsed() < self.every {
             return;
         }
         self.last = Instant::now();
-        let summary = round.summary();
-        let written = write_atomically(self.path, |file| {
-            starling_report::write_json(&summary, file)
-        });
+        let summary = built.get_or_insert_with(|| round.summary());
+        let written =
+            write_atomically(self.path, |file| starling_report::write_json(summary, file));
         if let Err(e) = written
             && !self.warned
         {

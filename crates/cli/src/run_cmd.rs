@@ -133,11 +133,16 @@ pub(crate) fn execute(
     let mut progress = ProgressLine::new(quiet);
     let outcome = starling_engine::run(Arc::new(plan), &config, &control, |round| {
         progress.update(round.progress);
+        // At most one summary a round, shared by the checkpoint and the
+        // metrics endpoint: building one reads every histogram, and two a
+        // round were most of what checkpoints and metrics cost.
+        let mut summary = None;
         if let Some(checkpoints) = &mut checkpoints {
-            checkpoints.maybe_write(round);
+            checkpoints.maybe_write(round, &mut summary);
         }
         if let Some(metrics) = &mut metrics {
-            metrics.update(&round.summary(), round.progress.active_users);
+            let summary = summary.get_or_insert_with(|| round.summary());
+            metrics.update(summary, round.progress.active_users);
         }
     })
     .map_err(|e| match e {
