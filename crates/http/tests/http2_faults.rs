@@ -71,25 +71,31 @@ async fn a_connection_closed_while_idle_is_replaced() {
     assert_eq!(server.accepted(), 2);
 }
 
-#[tokio::test]
-async fn a_goaway_while_idle_sends_the_next_request_on_a_fresh_connection() {
-    let gone = Arc::new(Notify::new());
-    let signal = Arc::clone(&gone);
-    let server = listen(H2_AND_H1, move |io, index| {
-        let signal = Arc::clone(&signal);
+/// A server whose first connection answers one request, then sends a
+/// GOAWAY (signalling `gone`) and answers what still comes with "late";
+/// later connections answer "second".
+async fn goaway_after_the_first_answer(gone: Arc<Notify>) -> common::http2_server::H2Server {
+    listen(H2_AND_H1, move |io, index| {
+        let gone = Arc::clone(&gone);
         async move {
             let conn = h2::server::handshake(io).await.unwrap();
             if index == 0 {
                 let mut conn = answer_first(conn).await;
                 conn.abrupt_shutdown(Reason::NO_ERROR);
-                signal.notify_one();
+                gone.notify_one();
                 answer_rest(conn, "late").await;
             } else {
                 answer_rest(conn, "second").await;
             }
         }
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_goaway_while_idle_sends_the_next_request_on_a_fresh_connection() {
+    let gone = Arc::new(Notify::new());
+    let server = goaway_after_the_first_answer(Arc::clone(&gone)).await;
     let client = h2_client(ClientConfig::default());
     let mut session = client.session();
     session.send(&https(server.port, "/")).await.unwrap();
@@ -107,17 +113,7 @@ async fn a_goaway_while_idle_sends_the_next_request_on_a_fresh_connection() {
 /// request, met by the retry on a fresh connection.
 #[tokio::test]
 async fn a_goaway_right_behind_the_answer_loses_no_request() {
-    let server = listen(H2_AND_H1, move |io, index| async move {
-        let conn = h2::server::handshake(io).await.unwrap();
-        if index == 0 {
-            let mut conn = answer_first(conn).await;
-            conn.abrupt_shutdown(Reason::NO_ERROR);
-            answer_rest(conn, "late").await;
-        } else {
-            answer_rest(conn, "second").await;
-        }
-    })
-    .await;
+    let server = goaway_after_the_first_answer(Arc::new(Notify::new())).await;
     let client = h2_client(ClientConfig::default());
     let mut session = client.session();
     session.send(&https(server.port, "/")).await.unwrap();
